@@ -1,0 +1,86 @@
+"""The holiday table in the database, and the working calendar built from it and the settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from app.assets import load_json
+from app.core.calendar import WorkingCalendar
+from app.core.errors import ValidationError
+from app.core.holiday_table import year_table
+from app.core.text import nfc
+from app.services.clock import to_local
+from app.store.models import Holiday, HolidayYear
+
+if TYPE_CHECKING:
+    from app.services.desk import Desk
+
+H, HY = Holiday.__table__, HolidayYear.__table__
+YEARS_AROUND = (-1, 0, 1, 2)
+
+
+def shipped_overrides() -> dict[str, Any]:
+    return load_json("holidays", "overrides.json")
+
+
+def materialize_year(connection: Connection, year: int, *, culture_day_off: bool) -> None:
+    """Write the built table of `year` unless the year is already there (then the rows rule)."""
+    if connection.execute(select(HY.c.year).where(HY.c.year == year)).first():
+        return
+    overrides = shipped_overrides()
+    rows = year_table(year, overrides, culture_day_off=culture_day_off)
+    connection.execute(delete(H).where(H.c.day.between(date(year, 1, 1), date(year, 12, 31))))
+    if rows:
+        connection.execute(insert(H), [{"day": r.day, "kind": r.kind, "name": r.name, "source": r.source} for r in rows])
+    source = f"{rows[0].source if rows else 'holidays'}; overrides {overrides.get('version')}"
+    connection.execute(insert(HY).values(year=year, source=source, created_at=datetime.now(UTC)))
+
+
+def build_calendar(desk: Desk) -> WorkingCalendar:
+    settings = desk.settings()
+    this_year = to_local(desk.now()).year
+    with desk.read() as connection:
+        have = set(connection.execute(select(HY.c.year)).scalars())
+    missing = [this_year + d for d in YEARS_AROUND if this_year + d not in have]
+    if missing:
+        with desk.write() as connection:
+            for year in missing:
+                materialize_year(connection, year, culture_day_off=settings.culture_day_off)
+    with desk.read() as connection:
+        rows = connection.execute(select(H.c.day, H.c.kind)).all()
+    days_off = frozenset(r.day for r in rows if r.kind == "off")
+    workdays = frozenset(r.day for r in rows if r.kind == "work")
+    return WorkingCalendar(settings.calendar_rules(days_off, workdays))
+
+
+def list_holidays(desk: Desk, year: int) -> list[dict[str, Any]]:
+    with desk.read() as connection:
+        rows = connection.execute(
+            select(H).where(H.c.day.between(date(year, 1, 1), date(year, 12, 31))).order_by(H.c.day)
+        ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def set_day(desk: Desk, day: date, kind: str, name: str) -> None:
+    """Admin edit of the table: make `day` a day off or a make-up working day."""
+    if kind not in ("off", "work"):
+        raise ValidationError("Loại ngày phải là «nghỉ» hoặc «làm bù».", field="kind")
+    name = nfc(name or "")
+    if not name:
+        raise ValidationError("Hãy ghi tên hoặc lý do của ngày này.", field="name")
+    with desk.write() as connection:
+        materialize_year(connection, day.year, culture_day_off=desk.settings().culture_day_off)
+        connection.execute(delete(H).where(H.c.day == day))
+        connection.execute(insert(H).values(day=day, kind=kind, name=name, source=f"admin:{desk.actor}"))
+    desk.forget_cached()
+
+
+def clear_day(desk: Desk, day: date) -> None:
+    """Admin edit: `day` follows the ordinary week again."""
+    with desk.write() as connection:
+        materialize_year(connection, day.year, culture_day_off=desk.settings().culture_day_off)
+        connection.execute(delete(H).where(H.c.day == day))
+    desk.forget_cached()

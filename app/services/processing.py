@@ -1,0 +1,177 @@
+"""The lifecycle actions on a received dossier: one public function per user action.
+
+Each one checks the transition against app.core.lifecycle, then writes the dossier's new state,
+its event and the outbox op in ONE transaction; a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, desc, select, update
+
+from app.core.calendar import WorkingCalendar
+from app.core.errors import NotFoundError, TransitionError, ValidationError
+from app.core.lifecycle import Action, Status, check_transition
+from app.core.text import nfc
+from app.services.clock import from_local, iso, to_local
+from app.services.desk import Desk
+from app.services.outbox import record_event
+from app.store.models import Dossier, Event
+
+D, E = Dossier.__table__, Event.__table__
+RATINGS = {"rat_hai_long": "Rất hài lòng", "hai_long": "Hài lòng", "khong_hai_long": "Không hài lòng"}
+HAND_OVER_METHODS = {"desk": "Trực tiếp tại Bộ phận một cửa", "post": "Qua dịch vụ bưu chính"}
+MIN_REASON = 5
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step changed: the new status and due time, for the caller to show."""
+
+    event_uid: str
+    status: Status
+    due_at: datetime
+
+
+# A change computes (status override, dossier column changes, event payload) from the row.
+Change = Callable[[Row[Any], datetime, WorkingCalendar], tuple[Status | None, dict[str, Any], dict[str, Any]]]
+
+
+def _reason(text: str, what: str = "lý do") -> str:
+    cleaned = nfc(text or "")
+    if len(cleaned) < MIN_REASON:
+        raise ValidationError(f"Hãy ghi rõ {what} (ít nhất {MIN_REASON} ký tự).", field="reason")
+    return cleaned
+
+
+def _load(connection: Connection, uid: str) -> Row[Any]:
+    row = connection.execute(select(D).where(D.c.uid == uid)).first()
+    if row is None:
+        raise NotFoundError("Không tìm thấy hồ sơ.", field="dossier")
+    return row
+
+
+def _apply(desk: Desk, uid: str, action: Action, change: Change) -> Step:
+    calendar = desk.calendar()
+    now = desk.now()
+    with desk.write() as connection:
+        row = _load(connection, uid)
+        target = check_transition(action, Status(row.status))
+        override, columns, payload = change(row, now, calendar)
+        status = override or target or Status(row.status)
+        connection.execute(update(D).where(D.c.id == row.id).values(status=int(status), updated_at=now, **columns))
+        due = columns.get("due_at", row.due_at)
+        event_uid = record_event(
+            connection, dossier_id=row.id, dossier_uid=uid, kind=action.value, status_after=int(status),
+            actor=desk.actor, device_time=now, payload={"due_at": iso(due), **payload},
+        )
+    return Step(event_uid, status, due)
+
+
+def forward(desk: Desk, uid: str, *, to_unit: str, note: str = "") -> Step:
+    unit = nfc(to_unit or "")
+    if not unit:
+        raise ValidationError("Hãy chọn nơi chuyển hồ sơ đến.", field="to_unit")
+    return _apply(desk, uid, Action.FORWARD, lambda row, now, cal: (None, {}, {"to_unit": unit, "note": nfc(note)}))
+
+
+def request_supplement(desk: Desk, uid: str, *, reason: str, missing_documents: list[str]) -> Step:
+    """Mẫu 02: the clock stops until the supplement arrives."""
+    why = _reason(reason)
+    missing = [nfc(m) for m in missing_documents if nfc(m)]
+    if not missing:
+        raise ValidationError("Hãy ghi ít nhất một giấy tờ cần bổ sung.", field="missing_documents")
+
+    def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
+        payload = {"reason": why, "missing_documents": missing, "resume_status": row.status}
+        return None, {"paused_since": now}, payload
+
+    return _apply(desk, uid, Action.REQUEST_SUPPLEMENT, change)
+
+
+def _resume_status(connection: Connection, dossier_id: int) -> Status:
+    payload = connection.execute(
+        select(E.c.payload).where(E.c.dossier_id == dossier_id, E.c.kind == Action.REQUEST_SUPPLEMENT.value)
+        .order_by(desc(E.c.id)).limit(1)
+    ).scalar()
+    return Status(payload["resume_status"]) if payload else Status.PROCESSING
+
+
+def receive_supplement(desk: Desk, uid: str, *, note: str = "") -> Step:
+    """The due time moves by the working time spent waiting; the dossier resumes where it was."""
+    with desk.read() as connection:
+        resume = _resume_status(connection, _load(connection, uid).id)
+
+    def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
+        paused = row.paused_since or now
+        new_due = from_local(cal.extend_for_pause(to_local(row.due_at), to_local(paused), to_local(now)))
+        waited = cal.working_time_between(to_local(paused), to_local(now))
+        payload = {"note": nfc(note), "due_before": iso(row.due_at), "paused_minutes": int(waited.total_seconds() // 60)}
+        return resume, {"paused_since": None, "due_at": new_due}, payload
+
+    return _apply(desk, uid, Action.RECEIVE_SUPPLEMENT, change)
+
+
+def refuse(desk: Desk, uid: str, *, reason: str) -> Step:
+    """Mẫu 03: not accepted for processing."""
+    why = _reason(reason)
+    return _apply(desk, uid, Action.REFUSE, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
+
+
+def reschedule(desk: Desk, uid: str, *, new_due: datetime, reason: str) -> Step:
+    """Apology with a new return date (Mẫu 04); allowed only once per dossier."""
+    why = _reason(reason)
+
+    def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
+        if row.reschedule_count >= 1:
+            raise TransitionError("Việc hẹn lại ngày trả kết quả chỉ được thực hiện một lần cho mỗi hồ sơ.")
+        wall = to_local(new_due)
+        if not cal.is_working_time(wall):
+            raise ValidationError("Ngày giờ hẹn mới phải rơi vào giờ làm việc của một ngày làm việc.", field="new_due")
+        if new_due <= row.due_at:
+            raise ValidationError("Ngày hẹn mới phải sau ngày hẹn trả hiện tại.", field="new_due")
+        columns = {"due_at": new_due, "reschedule_count": row.reschedule_count + 1}
+        return None, columns, {"reason": why, "due_before": iso(row.due_at)}
+
+    return _apply(desk, uid, Action.RESCHEDULE, change)
+
+
+def stop(desk: Desk, uid: str, *, reason: str) -> Step:
+    why = _reason(reason)
+    return _apply(desk, uid, Action.STOP, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
+
+
+def finish(desk: Desk, uid: str, *, note: str = "") -> Step:
+    """The result is ready at the desk."""
+    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: (None, {"finished_at": now}, {"note": nfc(note)}))
+
+
+def hand_over(desk: Desk, uid: str, *, receiver: str, method: str = "desk", note: str = "") -> Step:
+    name = nfc(receiver or "")
+    if len(name) < 2:
+        raise ValidationError("Hãy ghi họ tên người nhận kết quả.", field="receiver")
+    if method not in HAND_OVER_METHODS:
+        raise ValidationError("Hình thức trả kết quả không hợp lệ.", field="method")
+    payload = {"receiver": name, "method": method, "note": nfc(note)}
+    return _apply(desk, uid, Action.HAND_OVER, lambda row, now, cal: (None, {"returned_at": now}, payload))
+
+
+def withdraw(desk: Desk, uid: str, *, reason: str) -> Step:
+    why = _reason(reason)
+    return _apply(desk, uid, Action.WITHDRAW, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
+
+
+def rate(desk: Desk, uid: str, *, level: str, comment: str = "") -> Step:
+    if level not in RATINGS:
+        raise ValidationError("Mức đánh giá phải là Rất hài lòng, Hài lòng hoặc Không hài lòng.", field="level")
+
+    def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
+        if row.rating:
+            raise TransitionError("Hồ sơ này đã được đánh giá.")
+        return None, {"rating": level}, {"level": level, "label": RATINGS[level], "comment": nfc(comment)}
+
+    return _apply(desk, uid, Action.RATE, change)

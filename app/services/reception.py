@@ -1,0 +1,182 @@
+"""receive_dossier: a citizen's dossier accepted at the desk, with its code and due time."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, text
+
+from app.core.codes import dossier_code
+from app.core.errors import ValidationError
+from app.core.fees import compute_fee
+from app.core.identity import validate_cccd
+from app.core.lifecycle import Action, Status
+from app.core.text import fold, nfc
+from app.services.catalogue import DOCUMENT_FORMS, ProcedureInForce, version_in_force
+from app.services.clock import from_local, iso, to_local
+from app.services.desk import Desk
+from app.services.outbox import record_event
+from app.store.models import Dossier, DossierDocument
+
+D, DD = Dossier.__table__, DossierDocument.__table__
+PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Qua bưu chính công ích"}
+RETURN_METHODS = {"desk": "Tại Bộ phận tiếp nhận và trả kết quả", "post": "Qua dịch vụ bưu chính"}
+OWNER_KINDS = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
+_NEXT_NUMBER = text(
+    "INSERT INTO daily_counter (day, workstation, last) VALUES (:day, :ws, 1) "
+    "ON CONFLICT (day, workstation) DO UPDATE SET last = last + 1 RETURNING last"
+)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    name: str
+    form: str = "original"
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class ReceptionInput:
+    procedure: str
+    owner_name: str
+    owner_id_number: str = ""
+    owner_birth_date: date | None = None
+    owner_sex: str = ""
+    owner_address: str = ""
+    owner_phone: str = ""
+    owner_email: str = ""
+    owner_kind: int = 1
+    documents: tuple[DocumentInput, ...] | None = None  # None: the procedure's required documents
+    sets_count: int = 1
+    channel: int = 1
+    return_method: str = "desk"
+    pages: int = 1
+    copies: int = 1
+    exemption: str | None = None
+    manual_fee: int | None = None
+    summary: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Received:
+    uid: str
+    code: str
+    received_at: datetime
+    due_at: datetime
+    fee_amount: int
+    fee_detail: str
+
+
+def _clean_owner(form: ReceptionInput) -> ReceptionInput:
+    name = nfc(form.owner_name)
+    if len(name) < 2:
+        raise ValidationError("Hãy nhập họ và tên người nộp hồ sơ.", field="owner_name")
+    number = form.owner_id_number.strip().replace(" ", "")
+    if number and form.owner_kind == 1:
+        validate_cccd(number)
+    phone = re.sub(r"[\s.\-]", "", form.owner_phone)
+    if phone and not PHONE.match(phone):
+        raise ValidationError("Số điện thoại phải có 10–11 chữ số, bắt đầu bằng 0 hoặc +84.", field="owner_phone")
+    email = form.owner_email.strip()
+    if email and not EMAIL.match(email):
+        raise ValidationError("Địa chỉ email không hợp lệ.", field="owner_email")
+    if form.owner_sex not in ("", "Nam", "Nữ"):
+        raise ValidationError("Giới tính phải là Nam hoặc Nữ.", field="owner_sex")
+    if form.owner_kind not in OWNER_KINDS:
+        raise ValidationError("Loại đối tượng không hợp lệ.", field="owner_kind")
+    return replace(form, owner_name=name, owner_id_number=number, owner_phone=phone, owner_email=email,
+                   owner_address=nfc(form.owner_address), summary=nfc(form.summary))
+
+
+def _clean_documents(form: ReceptionInput, procedure: ProcedureInForce) -> list[DocumentInput]:
+    if form.documents is None:
+        chosen = [DocumentInput(d["name"], d.get("form", "original"), int(d.get("quantity", 1)))
+                  for d in procedure.documents if d.get("required", True)]
+    else:
+        chosen = [DocumentInput(nfc(d.name), d.form, d.quantity) for d in form.documents]
+    for document in chosen:
+        if not document.name:
+            raise ValidationError("Tên giấy tờ không được để trống.", field="documents")
+        if document.form not in DOCUMENT_FORMS:
+            raise ValidationError("Hình thức giấy tờ không hợp lệ.", field="documents")
+        if not 1 <= document.quantity <= 100:
+            raise ValidationError("Số lượng mỗi giấy tờ phải từ 1 đến 100.", field="documents")
+    return chosen
+
+
+def _check_choices(form: ReceptionInput) -> None:
+    if form.channel not in CHANNELS:
+        raise ValidationError("Kênh nộp hồ sơ không hợp lệ.", field="channel")
+    if form.return_method not in RETURN_METHODS:
+        raise ValidationError("Nơi nhận kết quả không hợp lệ.", field="return_method")
+    if not 1 <= form.sets_count <= 50:
+        raise ValidationError("Số bộ hồ sơ phải từ 1 đến 50.", field="sets_count")
+
+
+def search_text(code: str, owner_name: str, id_number: str, phone: str) -> str:
+    return " ".join(part for part in (fold(owner_name), id_number, phone, code.lower().replace("-", " ")) if part)
+
+
+def _allocate_code(connection: Connection, desk: Desk, day: date) -> str:
+    settings = desk.settings()
+    nth = connection.execute(_NEXT_NUMBER, {"day": day.isoformat(), "ws": settings.workstation_no}).scalar_one()
+    return str(dossier_code(settings.agency_id, day, settings.workstation_no, nth))
+
+
+def _snapshot(form: ReceptionInput, procedure: ProcedureInForce, docs: list[DocumentInput], **extra: Any) -> dict:
+    return {
+        "procedure_code": procedure.code, "national_code": procedure.national_code,
+        "procedure_version": procedure.effective_from.isoformat(), "owner_name": form.owner_name,
+        "owner_kind": form.owner_kind, "owner_id_number": form.owner_id_number,
+        "owner_birth_date": form.owner_birth_date.isoformat() if form.owner_birth_date else None,
+        "owner_sex": form.owner_sex, "owner_address": form.owner_address, "owner_phone": form.owner_phone,
+        "owner_email": form.owner_email, "channel": form.channel, "return_method": form.return_method,
+        "sets_count": form.sets_count, "pages": form.pages, "copies": form.copies,
+        "documents": [{"name": d.name, "form": d.form, "quantity": d.quantity} for d in docs], **extra,
+    }
+
+
+def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
+    """Accept a dossier: code, due time, fee, documents, event and outbox row in one transaction."""
+    form = _clean_owner(form)
+    _check_choices(form)
+    calendar = desk.calendar()
+    now = desk.now()
+    local_now = to_local(now)
+    with desk.write() as connection:
+        procedure = version_in_force(connection, form.procedure, local_now.date())
+        docs = _clean_documents(form, procedure)
+        fee = compute_fee(procedure.fee_rule, pages=form.pages, copies=form.copies, exemption=form.exemption,
+                          manual_amount=form.manual_fee)
+        due = from_local(calendar.due_for(local_now, procedure.legal_time))
+        code = _allocate_code(connection, desk, local_now.date())
+        uid = str(uuid.uuid4())
+        summary = form.summary or f"{procedure.name} – {form.owner_name}"
+        dossier_id = connection.execute(insert(D).values(
+            uid=uid, code=code, procedure_version_id=procedure.version_id, owner_name=form.owner_name,
+            owner_kind=form.owner_kind, owner_id_number=form.owner_id_number, owner_birth_date=form.owner_birth_date,
+            owner_sex=form.owner_sex, owner_address=form.owner_address, owner_phone=form.owner_phone,
+            owner_email=form.owner_email, channel=form.channel, return_method=form.return_method,
+            sets_count=form.sets_count, summary=summary, received_at=now, due_at=due, original_due_at=due,
+            status=int(Status.RECEIVED), fee_amount=fee.amount, fee_detail=fee.detail,
+            fee_exemption=fee.exemption.reason if fee.exemption else "", pages=form.pages, copies=form.copies,
+            workstation_no=desk.settings().workstation_no, received_by=desk.actor, reschedule_count=0, rating="",
+            search_text=search_text(code, form.owner_name, form.owner_id_number, form.owner_phone), updated_at=now,
+        )).inserted_primary_key[0]
+        connection.execute(insert(DD), [
+            {"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form, "quantity": d.quantity}
+            for i, d in enumerate(docs, start=1)
+        ])
+        snapshot = _snapshot(form, procedure, docs, code=code, summary=summary, received_at=iso(now),
+                             due_at=iso(due), fee_amount=fee.amount, fee_detail=fee.detail,
+                             workstation_no=desk.settings().workstation_no)
+        record_event(connection, dossier_id=dossier_id, dossier_uid=uid, kind=Action.RECEIVE.value,
+                     status_after=int(Status.RECEIVED), actor=desk.actor, device_time=now, payload=snapshot)
+    return Received(uid, code, now, due, fee.amount, fee.detail)

@@ -1,0 +1,71 @@
+"""The desk's settings, declared once with their defaults, stored in the `setting` table."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.core.calendar import CalendarRules
+from app.store.models import Setting
+
+T = Setting.__table__
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    agency_id: str = ""
+    agency_name: str = ""  # "UBND XÃ ...", printed upper case on forms
+    office_name: str = "Bộ phận tiếp nhận và trả kết quả"
+    commune_name: str = ""
+    place_name: str = ""  # địa danh on the date line of forms
+    workstation_no: int = 1
+    device_name: str = ""
+    working_periods: list[list[str]] = field(default_factory=lambda: [["07:00", "11:30"], ["13:30", "17:00"]])
+    saturday_counts: bool = False
+    receives_saturday: bool = False
+    culture_day_off: bool = False
+    deadline_warning_days: int = 1
+    same_day_cutoff: str = "15:00"
+    paper_receipts_until: str = "2026-12-31"
+    collector_name: str = ""
+    collector_tax_code: str = ""
+    collector_address: str = ""
+
+    @property
+    def paper_until(self) -> date:
+        return date.fromisoformat(self.paper_receipts_until)
+
+    def calendar_rules(self, days_off: frozenset[date], workdays: frozenset[date]) -> CalendarRules:
+        periods = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in self.working_periods)
+        return CalendarRules(
+            periods=periods, days_off=days_off, extra_workdays=workdays,
+            saturday_counts=self.saturday_counts, receives_saturday=self.receives_saturday,
+            same_day_cutoff=time.fromisoformat(self.same_day_cutoff),
+        )
+
+
+KEYS = {f.name for f in fields(DeskSettings)}
+
+
+def load_settings(connection: Connection) -> DeskSettings:
+    stored = {row.key: row.value for row in connection.execute(select(T.c.key, T.c.value))}
+    return DeskSettings(**{k: v for k, v in stored.items() if k in KEYS})
+
+
+def save_settings(connection: Connection, **values: Any) -> None:
+    unknown = set(values) - KEYS
+    if unknown:
+        raise KeyError(f"unknown settings: {sorted(unknown)}")
+    existing = set(connection.execute(select(T.c.key).where(T.c.key.in_(values))).scalars())
+    for key, value in values.items():
+        if key in existing:
+            connection.execute(update(T).where(T.c.key == key).values(value=value))
+        else:
+            connection.execute(insert(T).values(key=key, value=value))
+
+
+def defaults() -> dict[str, Any]:
+    return asdict(DeskSettings())

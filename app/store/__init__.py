@@ -1,0 +1,1 @@
+"""Local SQLite store: models, engine set-up, migrations, search index. No Qt."""
