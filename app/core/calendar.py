@@ -7,6 +7,7 @@ instant (the end of a period counts: 17:00 is a valid due time).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -50,7 +51,7 @@ class WorkingCalendar:
         if not rules.periods or any(start >= end for start, end in rules.periods):
             raise ConfigurationError("Giờ làm việc không hợp lệ: mỗi buổi phải có giờ bắt đầu trước giờ kết thúc.")
         ordered = sorted(rules.periods)
-        if any(a[1] > b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
+        if any(a[1] > b[0] for a, b in itertools.pairwise(ordered)):
             raise ConfigurationError("Các buổi làm việc không được chồng lên nhau.")
         self.rules = rules
         self._periods = tuple(ordered)

@@ -6,7 +6,7 @@ Late is not a status: it is derived from the due time (shared/domain.md §1.9).
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 from app.core.errors import TransitionError
 
@@ -46,7 +46,7 @@ IN_PROGRESS = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, 
 CLOSED = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     RECEIVE = "received"
     REFUSE = "refused"
     FORWARD = "forwarded"
@@ -111,7 +111,7 @@ def check_transition(action: Action, status: Status) -> Status | None:
     return target
 
 
-class DeadlineState(str, Enum):
+class DeadlineState(StrEnum):
     ON_TIME = "con_han"
     DUE_SOON = "sap_den_han"
     OVERDUE = "qua_han"
@@ -124,7 +124,7 @@ class DeadlineState(str, Enum):
         }[self.value]
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     EARLY = "truoc_han"
     ON_TIME = "dung_han"
     LATE = "qua_han"

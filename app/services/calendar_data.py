@@ -34,7 +34,8 @@ def materialize_year(connection: Connection, year: int, *, culture_day_off: bool
     rows = year_table(year, overrides, culture_day_off=culture_day_off)
     connection.execute(delete(H).where(H.c.day.between(date(year, 1, 1), date(year, 12, 31))))
     if rows:
-        connection.execute(insert(H), [{"day": r.day, "kind": r.kind, "name": r.name, "source": r.source} for r in rows])
+        values = [{"day": r.day, "kind": r.kind, "name": r.name, "source": r.source} for r in rows]
+        connection.execute(insert(H), values)
     source = f"{rows[0].source if rows else 'holidays'}; overrides {overrides.get('version')}"
     connection.execute(insert(HY).values(year=year, source=source, created_at=datetime.now(UTC)))
 

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, insert, select
 from app.services.clock import iso
 from app.store.models import Event, Outbox
 
-E, O = Event.__table__, Outbox.__table__
+EVENTS, OUTBOX = Event.__table__, Outbox.__table__
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
@@ -27,7 +27,7 @@ def enqueue(
 ) -> str:
     op_id = str(uuid.uuid4())
     text = canonical_json(payload)
-    connection.execute(insert(O).values(
+    connection.execute(insert(OUTBOX).values(
         op_id=op_id, entity=entity, entity_id=entity_id, kind=kind, payload=text,
         payload_sha256=hashlib.sha256(text.encode()).hexdigest(), actor=actor, device_time=device_time,
         state="pending", attempts=0, last_error="",
@@ -41,7 +41,7 @@ def record_event(
 ) -> str:
     """The dossier's history row and its outbox op, in one go."""
     event_uid = str(uuid.uuid4())
-    connection.execute(insert(E).values(
+    connection.execute(insert(EVENTS).values(
         uid=event_uid, dossier_id=dossier_id, kind=kind, status_after=status_after, actor=actor,
         device_time=device_time, payload=payload,
     ))
@@ -53,7 +53,7 @@ def record_event(
 
 
 def pending_count(connection: Connection) -> dict[str, int]:
-    rows = connection.execute(select(O.c.state, func.count()).group_by(O.c.state)).all()
+    rows = connection.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all()
     counts = {"pending": 0, "sent": 0, "rejected": 0}
     counts.update({state: n for state, n in rows})
     return counts

@@ -110,7 +110,8 @@ def receive_supplement(desk: Desk, uid: str, *, note: str = "") -> Step:
         paused = row.paused_since or now
         new_due = from_local(cal.extend_for_pause(to_local(row.due_at), to_local(paused), to_local(now)))
         waited = cal.working_time_between(to_local(paused), to_local(now))
-        payload = {"note": nfc(note), "due_before": iso(row.due_at), "paused_minutes": int(waited.total_seconds() // 60)}
+        minutes = int(waited.total_seconds() // 60)
+        payload = {"note": nfc(note), "due_before": iso(row.due_at), "paused_minutes": minutes}
         return resume, {"paused_since": None, "due_at": new_due}, payload
 
     return _apply(desk, uid, Action.RECEIVE_SUPPLEMENT, change)

@@ -76,7 +76,9 @@ def search_dossiers(desk: Desk, query: str, *, limit: int = 50) -> list[DossierR
     return _to_rows(desk, rows)
 
 
-def list_dossiers(desk: Desk, *, statuses: list[int] | None = None, offset: int = 0, limit: int = 100) -> list[DossierRow]:
+def list_dossiers(
+    desk: Desk, *, statuses: list[int] | None = None, offset: int = 0, limit: int = 100
+) -> list[DossierRow]:
     query = _joined()
     if statuses:
         query = query.where(D.c.status.in_(statuses))
