@@ -14,6 +14,8 @@ from app.services.clock import iso
 from app.store.models import Event, Outbox
 
 EVENTS, OUTBOX = Event.__table__, Outbox.__table__
+# Constant statements, parameters passed apart: SQLAlchemy then reuses the compiled form.
+INSERT_EVENT, INSERT_OP = insert(EVENTS), insert(OUTBOX)
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
@@ -27,11 +29,11 @@ def enqueue(
 ) -> str:
     op_id = str(uuid.uuid4())
     text = canonical_json(payload)
-    connection.execute(insert(OUTBOX).values(
-        op_id=op_id, entity=entity, entity_id=entity_id, kind=kind, payload=text,
-        payload_sha256=hashlib.sha256(text.encode()).hexdigest(), actor=actor, device_time=device_time,
-        state="pending", attempts=0, last_error="",
-    ))
+    connection.execute(INSERT_OP, {
+        "op_id": op_id, "entity": entity, "entity_id": entity_id, "kind": kind, "payload": text,
+        "payload_sha256": hashlib.sha256(text.encode()).hexdigest(), "actor": actor, "device_time": device_time,
+        "state": "pending", "attempts": 0, "last_error": "",
+    })
     return op_id
 
 
@@ -41,10 +43,10 @@ def record_event(
 ) -> str:
     """The dossier's history row and its outbox op, in one go."""
     event_uid = str(uuid.uuid4())
-    connection.execute(insert(EVENTS).values(
-        uid=event_uid, dossier_id=dossier_id, kind=kind, status_after=status_after, actor=actor,
-        device_time=device_time, payload=payload,
-    ))
+    connection.execute(INSERT_EVENT, {
+        "uid": event_uid, "dossier_id": dossier_id, "kind": kind, "status_after": status_after, "actor": actor,
+        "device_time": device_time, "payload": payload,
+    })
     wire = {"event_id": event_uid, "dossier_id": dossier_uid, "kind": kind, "status_after": status_after,
             "actor": actor, "device_time": iso(device_time), **payload}
     enqueue(connection, entity="dossier", entity_id=dossier_uid, kind=f"dossier.{kind}", payload=wire,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from app.core.errors import NotFoundError, NumberingError, TransitionError, ValidationError
 from app.core.money import amount_in_words
@@ -21,6 +21,9 @@ from app.store.models import Dossier, Receipt, ReceiptSeries
 
 S, R, D = ReceiptSeries.__table__, Receipt.__table__, Dossier.__table__
 LOW_STOCK = 50
+INSERT_RECEIPT = insert(R)
+ADVANCE = (update(S).where(and_(S.c.id == bindparam("sid"), S.c.next_number == bindparam("n")))
+           .values(next_number=bindparam("n1")))
 
 
 @dataclass(frozen=True)
@@ -129,16 +132,16 @@ def issue_receipt(
         series = _pick_series(connection, series_id)
         check_paper_allowed(series.kind, to_local(now).date(), desk.settings().paper_until)
         number = next_number(series.next_number, series.last_number, f"{series.template_symbol} {series.series_symbol}")
-        moved = connection.execute(update(S).where(and_(S.c.id == series.id, S.c.next_number == number))
-                                   .values(next_number=number + 1)).rowcount
+        moved = connection.execute(ADVANCE, {"sid": series.id, "n": number, "n1": number + 1}).rowcount
         if moved != 1:  # cannot happen under BEGIN IMMEDIATE; refuse rather than risk a duplicate
             raise NumberingError("Số biên lai vừa được máy khác dùng. Hãy thử lại.")
         uid = str(uuid.uuid4())
         words = amount_in_words(fields["amount"])
-        connection.execute(insert(R).values(
-            uid=uid, series_id=series.id, number=number, dossier_id=dossier_id, amount_words=words, issued_at=now,
-            issued_by=desk.actor, status="issued", void_reason="", voided_by="", replaces_id=replaces_id, **fields,
-        ))
+        connection.execute(INSERT_RECEIPT, {
+            "uid": uid, "series_id": series.id, "number": number, "dossier_id": dossier_id, "amount_words": words,
+            "issued_at": now, "issued_by": desk.actor, "status": "issued", "void_reason": "", "voided_by": "",
+            "replaces_id": replaces_id, **fields,
+        })
         payload = {"receipt_id": uid, "template_symbol": series.template_symbol, "series_symbol": series.series_symbol,
                    "number": number, "dossier_id": dossier_uid, "amount_words": words, "issued_at": iso(now),
                    "replaces": replaces_uid, **fields}

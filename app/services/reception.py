@@ -23,6 +23,7 @@ from app.services.outbox import record_event
 from app.store.models import Dossier, DossierDocument
 
 D, DD = Dossier.__table__, DossierDocument.__table__
+INSERT_DOSSIER, INSERT_DOCUMENT = insert(D), insert(DD)
 PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Qua bưu chính công ích"}
@@ -124,6 +125,12 @@ def search_text(code: str, owner_name: str, id_number: str, phone: str) -> str:
     return " ".join(part for part in (fold(owner_name), id_number, phone, code.lower().replace("-", " ")) if part)
 
 
+def _owner_columns(form: ReceptionInput) -> dict[str, Any]:
+    return {"owner_name": form.owner_name, "owner_kind": form.owner_kind, "owner_id_number": form.owner_id_number,
+            "owner_birth_date": form.owner_birth_date, "owner_sex": form.owner_sex,
+            "owner_address": form.owner_address, "owner_phone": form.owner_phone, "owner_email": form.owner_email}
+
+
 def _allocate_code(connection: Connection, desk: Desk, day: date) -> str:
     settings = desk.settings()
     nth = connection.execute(_NEXT_NUMBER, {"day": day.isoformat(), "ws": settings.workstation_no}).scalar_one()
@@ -159,18 +166,17 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
         code = _allocate_code(connection, desk, local_now.date())
         uid = str(uuid.uuid4())
         summary = form.summary or f"{procedure.name} – {form.owner_name}"
-        dossier_id = connection.execute(insert(D).values(
-            uid=uid, code=code, procedure_version_id=procedure.version_id, owner_name=form.owner_name,
-            owner_kind=form.owner_kind, owner_id_number=form.owner_id_number, owner_birth_date=form.owner_birth_date,
-            owner_sex=form.owner_sex, owner_address=form.owner_address, owner_phone=form.owner_phone,
-            owner_email=form.owner_email, channel=form.channel, return_method=form.return_method,
-            sets_count=form.sets_count, summary=summary, received_at=now, due_at=due, original_due_at=due,
-            status=int(Status.RECEIVED), fee_amount=fee.amount, fee_detail=fee.detail,
-            fee_exemption=fee.exemption.reason if fee.exemption else "", pages=form.pages, copies=form.copies,
-            workstation_no=desk.settings().workstation_no, received_by=desk.actor, reschedule_count=0, rating="",
-            search_text=search_text(code, form.owner_name, form.owner_id_number, form.owner_phone), updated_at=now,
-        )).inserted_primary_key[0]
-        connection.execute(insert(DD), [
+        dossier_id = connection.execute(INSERT_DOSSIER, {
+            "uid": uid, "code": code, "procedure_version_id": procedure.version_id, "summary": summary,
+            **_owner_columns(form), "channel": form.channel, "return_method": form.return_method,
+            "sets_count": form.sets_count, "received_at": now, "due_at": due, "original_due_at": due,
+            "status": int(Status.RECEIVED), "fee_amount": fee.amount, "fee_detail": fee.detail,
+            "fee_exemption": fee.exemption.reason if fee.exemption else "", "pages": form.pages,
+            "copies": form.copies, "workstation_no": desk.settings().workstation_no, "received_by": desk.actor,
+            "reschedule_count": 0, "rating": "", "updated_at": now,
+            "search_text": search_text(code, form.owner_name, form.owner_id_number, form.owner_phone),
+        }).inserted_primary_key[0]
+        connection.execute(INSERT_DOCUMENT, [
             {"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form, "quantity": d.quantity}
             for i, d in enumerate(docs, start=1)
         ])

@@ -6,7 +6,14 @@ from app.core.codes import dossier_code, parse_dossier_code, validate_agency_id
 from app.core.errors import ConfigurationError, NumberingError, TransitionError, ValidationError
 from app.core.fees import compute_fee, parse_fee_rule
 from app.core.lifecycle import (
-    Action, DeadlineState, Outcome, Status, allowed_actions, check_transition, deadline_state, outcome,
+    Action,
+    DeadlineState,
+    Outcome,
+    Status,
+    allowed_actions,
+    check_transition,
+    deadline_state,
+    outcome,
 )
 
 COPY_RULE = parse_fee_rule({"kind": "page_tiers", "name": "Phí chứng thực bản sao",

@@ -46,7 +46,8 @@ def test_parse_six_fields_without_old_id():
 
 
 def test_parse_tolerates_whitespace_slashes_extra_fields_and_nfd():
-    text = unicodedata.normalize("NFD", "  038195001234 | | Lê Thị  Hồng |12/03/1995| nữ |Thôn 3|01/07/2022|extra|more \n")
+    raw = "  038195001234 | | Lê Thị  Hồng |12/03/1995| nữ |Thôn 3|01/07/2022|extra|more \n"
+    text = unicodedata.normalize("NFD", raw)
     card = parse_cccd_qr(text)
     assert card.full_name == "Lê Thị Hồng"
     assert unicodedata.is_normalized("NFC", card.full_name)

@@ -1,0 +1,214 @@
+"""The `motcua` command: set-up, scripted imports, look-ups, self-test, and launching the desk."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import DeskError
+from app.core.identity import parse_cccd_qr
+from app.core.money import format_vnd
+from app.paths import default_db, demo_db
+from app.services.catalogue import version_in_force
+from app.services.clock import LOCAL_ZONE, show, to_local
+from app.services.commune import CommuneSetup, init_commune
+from app.services.desk import Desk
+from app.services.reception import DocumentInput, ReceptionInput, receive_dossier
+from app.store.engine import open_database
+
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+def _desk(args: argparse.Namespace) -> Desk:
+    path = Path(args.db)
+    if not path.exists():
+        raise DeskError(f"Chưa có tệp dữ liệu {path}. Hãy chạy «motcua init» trước.")
+    return Desk(open_database(path), actor=args.actor)
+
+
+@contextmanager
+def _reference_desk(args: argparse.Namespace) -> Iterator[Desk]:
+    """The user's database if there is one, else the shipped catalogue and calendar."""
+    if Path(args.db).exists():
+        yield _desk(args)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        desk = Desk(open_database(Path(folder) / "reference.sqlite", synchronous="OFF"), actor=args.actor)
+        init_commune(desk, CommuneSetup("000.00.00.A00", "Xã mẫu"))
+        yield desk
+        desk.db.dispose()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    desk = Desk(open_database(args.db), actor=args.actor)
+    init_commune(desk, CommuneSetup(args.agency_id, args.commune, args.workstation, args.agency_name or "",
+                                    args.place or ""))
+    print(f"Đã khởi tạo {desk.settings().commune_name} (mã {desk.settings().agency_id}), "
+          f"máy trạm số {desk.settings().workstation_no}: {desk.db.path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services.demo import build_demo
+
+    path = build_demo(Path(args.db), days=args.days)
+    print(f"Đã tạo xã mẫu: {path}")
+    return 0
+
+
+def _reception_from_json(item: dict[str, Any]) -> ReceptionInput:
+    data = dict(item)
+    qr = data.pop("qr", None)
+    if qr:
+        card = parse_cccd_qr(qr)
+        data.setdefault("owner_name", card.full_name)
+        data.setdefault("owner_id_number", card.number)
+        data.setdefault("owner_birth_date", card.birth_date.isoformat())
+        data.setdefault("owner_sex", card.sex)
+        data.setdefault("owner_address", card.address)
+    if data.get("owner_birth_date"):
+        data["owner_birth_date"] = date.fromisoformat(data["owner_birth_date"])
+    if "documents" in data:
+        data["documents"] = tuple(DocumentInput(**d) for d in data["documents"])
+    try:
+        return ReceptionInput(**data)
+    except TypeError as error:
+        raise DeskError(f"Dữ liệu hồ sơ có trường không hợp lệ: {error}") from None
+
+
+def cmd_receive(args: argparse.Namespace) -> int:
+    source = sys.stdin if args.json == "-" else open(args.json, encoding="utf-8")
+    with source:
+        loaded = json.load(source)
+    items = loaded if isinstance(loaded, list) else [loaded]
+    desk = _desk(args)
+    failed = 0
+    for index, item in enumerate(items, start=1):
+        try:
+            got = receive_dossier(desk, _reception_from_json(item))
+            print(f"{got.code}\thẹn trả {show(got.due_at)}\tphí {format_vnd(got.fee_amount)}")
+        except DeskError as error:
+            failed += 1
+            print(f"Hồ sơ thứ {index}: {error.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from app.services.queries import search_dossiers
+
+    for row in search_dossiers(_desk(args), args.query, limit=args.limit):
+        print(f"{row.code}\t{row.owner_name}\t{row.procedure_name}\t{row.status.label}\thẹn {show(row.due_at)}")
+    return 0
+
+
+def _parse_received(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DeskError("Thời điểm nhận phải theo dạng ISO, ví dụ 2026-11-18T15:30.") from None
+    return moment.replace(tzinfo=LOCAL_ZONE) if moment.tzinfo is None else moment
+
+
+def cmd_due_date(args: argparse.Namespace) -> int:
+    received = _parse_received(args.received)
+    with _reference_desk(args) as desk:
+        with desk.read() as connection:
+            procedure = version_in_force(connection, args.procedure, to_local(received).date())
+        due = desk.calendar().due_for(to_local(received), procedure.legal_time)
+    print(f"{procedure.name} ({procedure.legal_time.describe()})")
+    print(f"Nhận: {to_local(received):%H:%M %d/%m/%Y}")
+    print(f"Hạn trả kết quả: {due:%H:%M} {WEEKDAYS[due.weekday()]} {due:%d/%m/%Y}")
+    return 0
+
+
+def cmd_fee(args: argparse.Namespace) -> int:
+    from app.core.fees import compute_fee
+
+    with _reference_desk(args) as desk, desk.read() as connection:
+        procedure = version_in_force(connection, args.procedure, to_local(desk.now()).date())
+    quote = compute_fee(procedure.fee_rule, pages=args.pages, copies=args.copies, exemption=args.exemption)
+    print(f"{procedure.name}: {format_vnd(quote.amount)} ({quote.detail})")
+    return 0
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from app.selftest import run_self_test
+
+    return run_self_test()
+
+
+def cmd_desk(args: argparse.Namespace) -> int:
+    from app.__main__ import launch
+
+    return launch(Path(args.db), demo=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="tệp dữ liệu SQLite")
+    common.add_argument("--actor", default=argparse.SUPPRESS, help="người thực hiện (ghi vào nhật ký)")
+    parser = argparse.ArgumentParser(prog="motcua", description="Phần mềm Bộ phận Một cửa cấp xã", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, parents=[common])
+
+    p = add("init", "khởi tạo cơ sở dữ liệu của xã")
+    p.add_argument("--agency-id", required=True, help="mã định danh cơ quan, dạng NNN.NN.NN.Xnn")
+    p.add_argument("--commune", required=True, help="tên xã, phường, ví dụ «Xã Quảng Phú»")
+    p.add_argument("--workstation", type=int, default=1, help="số máy trạm 1–9")
+    p.add_argument("--agency-name")
+    p.add_argument("--place", help="địa danh ghi trên giấy tờ")
+    p.set_defaults(run=cmd_init)
+    p = add("demo", "tạo xã mẫu với một năm hồ sơ")
+    p.add_argument("--days", type=int, default=365)
+    p.set_defaults(run=cmd_demo)
+    p = add("receive", "tiếp nhận hồ sơ từ tệp JSON (- là đầu vào chuẩn)")
+    p.add_argument("json")
+    p.set_defaults(run=cmd_receive)
+    p = add("search", "tìm hồ sơ theo tên, số CCCD, điện thoại, mã hồ sơ")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(run=cmd_search)
+    p = add("due-date", "tính ngày hẹn trả")
+    p.add_argument("--procedure", required=True, help="mã thủ tục (MaTTHC)")
+    p.add_argument("--received", required=True, help="thời điểm nhận, ISO: 2026-11-18T15:30")
+    p.set_defaults(run=cmd_due_date)
+    p = add("fee", "tính phí, lệ phí")
+    p.add_argument("--procedure", required=True)
+    p.add_argument("--pages", type=int, default=1)
+    p.add_argument("--copies", type=int, default=1)
+    p.add_argument("--exemption")
+    p.set_defaults(run=cmd_fee)
+    add("self-test", "tự kiểm tra").set_defaults(run=cmd_self_test)
+    add("desk", "mở cửa sổ làm việc").set_defaults(run=cmd_desk)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = str(demo_db() if args.command == "demo" else default_db())
+    if not hasattr(args, "actor"):
+        args.actor = "quản trị"
+    try:
+        return args.run(args)
+    except DeskError as error:
+        print(f"Lỗi: {error.message}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as error:
+        print(f"Lỗi: tệp JSON không đọc được ({error.msg}, dòng {error.lineno}).", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

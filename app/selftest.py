@@ -1,0 +1,43 @@
+"""`motcua self-test`: proves a machine (or a frozen bundle) can run the desk, then exits."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from app.core.receipts import SeriesSpec
+from app.services.commune import CommuneSetup, init_commune
+from app.services.desk import Desk
+from app.services.queries import search_dossiers
+from app.services.receipts import add_series, issue_receipt
+from app.services.reception import ReceptionInput, receive_dossier
+from app.store.engine import open_database
+
+
+def run_self_test() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "self-test.sqlite"
+        database = open_database(path)
+        desk = Desk(database, actor="self-test")
+        init_commune(desk, CommuneSetup("000.00.00.A00", "Xã kiểm tra"))
+        add_series(desk, SeriesSpec("electronic", "EBL01", "26TAA", 1, 10))
+        got = receive_dossier(desk, ReceptionInput("2.000815", "Nguyễn Văn Đức", pages=3, copies=1))
+        receipt = issue_receipt(desk, dossier_uid=got.uid)
+        found = [row.code for row in search_dossiers(desk, "nguyen van duc")]
+        database.dispose()
+        integrity = sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
+        checks = {
+            "tiếp nhận hồ sơ": got.code.endswith("-1001"),
+            "biên lai": receipt.number == 1 and receipt.amount == 5000,
+            "tìm kiếm không dấu": found == [got.code],
+            "toàn vẹn tệp dữ liệu": integrity == "ok",
+        }
+    for name, ok in checks.items():
+        print(f"{'ĐẠT ' if ok else 'LỖI '} {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(run_self_test())
