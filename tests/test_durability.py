@@ -68,7 +68,10 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path):
         out, _ = worker.communicate()
         for line in out.splitlines():
             kind, _, value = line.partition(" ")
-            (confirmed_codes if kind == "dossier" else confirmed_numbers).add(value if kind == "dossier" else int(value))
+            if kind == "dossier":
+                confirmed_codes.add(value)
+            elif kind == "receipt":
+                confirmed_numbers.add(int(value))
         check_invariants(path)
     final = check_invariants(path)
     assert confirmed_codes <= final["codes"], "a dossier confirmed to the official was lost"
