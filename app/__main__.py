@@ -1,0 +1,40 @@
+"""`python -m app`: the desk window. `--demo` opens (and on first run builds) the demo commune."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.paths import default_db, demo_db
+
+
+def launch(path: Path, *, demo: bool, screenshot: Path | None = None) -> int:
+    from app.services.desk import Desk
+    from app.store.engine import open_database
+
+    if demo and not path.exists():
+        from app.services.demo import build_demo
+
+        print("Đang tạo xã mẫu (một năm hồ sơ) cho lần chạy đầu tiên…", flush=True)
+        build_demo(path)
+    if not path.exists():
+        print(f"Chưa có tệp dữ liệu {path}. Hãy chạy «motcua init» hoặc mở xã mẫu với --demo.", file=sys.stderr)
+        return 2
+    from app.ui.app import run
+
+    return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description="Mở cửa sổ Bộ phận Một cửa")
+    parser.add_argument("--demo", action="store_true", help="mở xã mẫu (tạo ở lần chạy đầu)")
+    parser.add_argument("--db", help="tệp dữ liệu SQLite")
+    parser.add_argument("--screenshot", type=Path, help="lưu ảnh cửa sổ rồi thoát (cho tài liệu)")
+    args = parser.parse_args(argv)
+    path = Path(args.db) if args.db else (demo_db() if args.demo else default_db())
+    return launch(path, demo=args.demo, screenshot=args.screenshot)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The desk's window. The only package that imports PySide6."""

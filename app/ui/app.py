@@ -1,0 +1,29 @@
+"""Starting the Qt application around a desk."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.services.desk import Desk
+from app.ui.main_window import MainWindow
+
+WINDOW_SIZE = (1366, 740)
+
+
+def run(desk: Desk, *, screenshot: Path | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Một cửa")
+    window = MainWindow(desk)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    if screenshot is not None:
+        def grab() -> None:
+            window.grab().save(str(screenshot))
+            app.quit()
+
+        QTimer.singleShot(300, grab)
+    return app.exec()

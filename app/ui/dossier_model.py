@@ -1,0 +1,66 @@
+"""Table model of the dossier list: rows come from app.services.queries, formatting happens here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.core.lifecycle import DeadlineState
+from app.services.clock import show
+from app.services.queries import DossierRow
+
+COL_CODE, COL_OWNER, COL_PROCEDURE, COL_RECEIVED, COL_DUE, COL_STATUS, COL_DEADLINE = range(7)
+HEADERS = ["Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Trạng thái", "Thời hạn"]
+# A word and a mark, never colour alone: the state must read on a monochrome screen or print.
+DEADLINE_TEXT = {
+    DeadlineState.OVERDUE: "⚠ Quá hạn",
+    DeadlineState.DUE_SOON: "⏰ Sắp đến hạn",
+    DeadlineState.ON_TIME: "Còn hạn",
+    DeadlineState.PAUSED: "⏸ Chờ bổ sung",
+}
+DEADLINE_TINT = {DeadlineState.OVERDUE: QColor("#fde2e1"), DeadlineState.DUE_SOON: QColor("#fff4d6")}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DossierTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[DossierRow] = []
+
+    def set_rows(self, rows: list[DossierRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> DossierRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and row.deadline in DEADLINE_TINT:
+            return DEADLINE_TINT[row.deadline]
+        return None
+
+    @staticmethod
+    def _display(row: DossierRow, column: int) -> str:
+        return [
+            row.code, row.owner_name, row.procedure_name, show(row.received_at), show(row.due_at), row.status.label,
+            DEADLINE_TEXT.get(row.deadline, "") if row.deadline else "",
+        ][column]
