@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, or_, select
 
 from app.core.calendar import LegalTime
 from app.core.errors import NotFoundError, ValidationError
@@ -82,23 +82,31 @@ def _in_force(row: Any) -> ProcedureInForce:
     )
 
 
-_COLUMNS = (PV, P.c.code, P.c.national_code, P.c.name, P.c.field)
+_JOINED = select(PV, P.c.code, P.c.national_code, P.c.name, P.c.field).join(P, P.c.id == PV.c.procedure_id)
+# Constant statements: built and compiled once, so a reception does not pay for it each time.
+_IN_FORCE = (_JOINED.where(or_(P.c.code == bindparam("code"), P.c.national_code == bindparam("code")),
+                           PV.c.effective_from <= bindparam("day"))
+             .order_by(PV.c.effective_from.desc()).limit(1))
+_BY_ID = _JOINED.where(PV.c.id == bindparam("version_id"))
 
 
 def version_in_force(connection: Connection, code: str, day: date) -> ProcedureInForce:
-    row = connection.execute(
-        select(*_COLUMNS).join(P, P.c.id == PV.c.procedure_id)
-        .where((P.c.code == code) | (P.c.national_code == code), PV.c.effective_from <= day)
-        .order_by(PV.c.effective_from.desc()).limit(1)
-    ).first()
+    row = connection.execute(_IN_FORCE, {"code": code, "day": day}).first()
     if row is None:
         raise NotFoundError(f"Không tìm thấy thủ tục «{code}» (hoặc chưa có phiên bản hiệu lực).", field="procedure")
     return _in_force(row)
 
 
-def version_by_id(connection: Connection, version_id: int) -> ProcedureInForce:
-    row = connection.execute(select(*_COLUMNS).join(P, P.c.id == PV.c.procedure_id).where(PV.c.id == version_id)).one()
-    return _in_force(row)
+def version_by_id(
+    connection: Connection, version_id: int, cache: dict[int, ProcedureInForce] | None = None
+) -> ProcedureInForce:
+    """A version row never changes once written, so a caller may keep it in `cache` by id."""
+    if cache is not None and version_id in cache:
+        return cache[version_id]
+    found = _in_force(connection.execute(_BY_ID, {"version_id": version_id}).one())
+    if cache is not None:
+        cache[version_id] = found
+    return found
 
 
 def list_procedures(desk: Desk, day: date, query: str = "") -> list[ProcedureInForce]:

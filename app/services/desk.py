@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -23,6 +24,7 @@ class Desk:
     _settings: DeskSettings | None = field(default=None, repr=False)
     _calendar: WorkingCalendar | None = field(default=None, repr=False)
     _batch: Connection | None = field(default=None, repr=False)
+    versions: dict[int, Any] = field(default_factory=dict, repr=False)  # procedure versions by id, immutable
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -58,32 +58,36 @@ def add_series(desk: Desk, spec: SeriesSpec, *, source: str = "admin") -> int:
         )).inserted_primary_key[0]
 
 
+_SERIES_BY_ID = select(S).where(S.c.id == bindparam("sid"))
+_FIRST_OPEN_SERIES = (select(S).where(S.c.active.is_(True), S.c.next_number <= S.c.last_number)
+                      .order_by(S.c.id).limit(1))
+_DOSSIER_BY_UID = select(D).where(D.c.uid == bindparam("uid"))
+_LIVE_RECEIPT = select(R.c.id, R.c.number).where(
+    R.c.dossier_id == bindparam("did"), R.c.status == "issued", R.c.id != bindparam("rid"))
+
+
 def _pick_series(connection: Connection, series_id: int | None) -> Any:
-    query = select(S).where(S.c.active.is_(True))
     if series_id is not None:
-        query = select(S).where(S.c.id == series_id)
+        row = connection.execute(_SERIES_BY_ID, {"sid": series_id}).first()
     else:
-        query = query.where(S.c.next_number <= S.c.last_number).order_by(S.c.id).limit(1)
-    row = connection.execute(query).first()
+        row = connection.execute(_FIRST_OPEN_SERIES).first()
     if row is None:
         raise NumberingError("Chưa có dải số biên lai nào còn số. Hãy nhập dải số mới được cấp.")
     return row
 
 
-def _payer_from_dossier(connection: Connection, dossier_uid: str) -> tuple[int, dict[str, Any]]:
-    row = connection.execute(select(D).where(D.c.uid == dossier_uid)).first()
+def _payer_from_dossier(desk: Desk, connection: Connection, dossier_uid: str) -> tuple[int, dict[str, Any]]:
+    row = connection.execute(_DOSSIER_BY_UID, {"uid": dossier_uid}).first()
     if row is None:
         raise NotFoundError("Không tìm thấy hồ sơ.", field="dossier")
-    procedure = version_by_id(connection, row.procedure_version_id)
+    procedure = version_by_id(connection, row.procedure_version_id, desk.versions)
     fee_name = procedure.fee_rule.name or f"Phí, lệ phí {procedure.name.lower()}"
     return row.id, {"payer_name": row.owner_name, "payer_address": row.owner_address, "fee_name": fee_name,
                     "amount": row.fee_amount}
 
 
 def _check_no_live_receipt(connection: Connection, dossier_id: int, replaces_id: int | None) -> None:
-    live = connection.execute(select(R.c.id, R.c.number).where(
-        R.c.dossier_id == dossier_id, R.c.status == "issued", R.c.id != (replaces_id or -1)
-    )).first()
+    live = connection.execute(_LIVE_RECEIPT, {"did": dossier_id, "rid": replaces_id or -1}).first()
     if live:
         raise ValidationError(
             f"Hồ sơ đã có biên lai số {format_number(live.number)}. Muốn lập lại, hãy hủy biên lai đó trước.",
@@ -123,7 +127,7 @@ def issue_receipt(
         replaces_id = _replaced(connection, replaces_uid)
         dossier_id = None
         if dossier_uid is not None:
-            dossier_id, fields = _payer_from_dossier(connection, dossier_uid)
+            dossier_id, fields = _payer_from_dossier(desk, connection, dossier_uid)
             _check_no_live_receipt(connection, dossier_id, replaces_id)
         else:
             fields = _payment_fields(payer_name, fee_name, amount, payer_address)
