@@ -26,7 +26,16 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None) -> int:
     return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot)
 
 
+CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-test", "desk"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(arg in CLI_COMMANDS for arg in argv):
+        # The bundle has one executable: `motcua self-test` and friends go to the command line.
+        from app.cli import main as cli_main
+
+        return cli_main(argv)
     parser = argparse.ArgumentParser(prog="python -m app", description="Mở cửa sổ Bộ phận Một cửa")
     parser.add_argument("--demo", action="store_true", help="mở xã mẫu (tạo ở lần chạy đầu)")
     parser.add_argument("--db", help="tệp dữ liệu SQLite")

@@ -75,6 +75,9 @@ DOSSIER_SQL = (
     " fee_detail, fee_exemption, pages, copies, workstation_no, received_by, rating, search_text, updated_at)"
     " VALUES (?,?,1,?,1,?,NULL,'',?,?,'',1,'desk',1,?,?,?,?,2,NULL,NULL,NULL,0,5000,'',' ',3,1,1,?,'',?,?)"
 )
+RECEIPT_SQL = ("INSERT INTO receipt (uid, series_id, number, dossier_id, payer_name, payer_address, fee_name, amount,"
+               " amount_words, issued_at, issued_by, status, void_reason, voided_by) VALUES "
+               "(?,1,?,?,?,?,'Phí chứng thực',5000,'Năm nghìn đồng',?,'x','issued','','')")
 OUTBOX_SQL = ("INSERT INTO outbox (op_id, entity, entity_id, kind, payload, payload_sha256, actor, device_time, state,"
               " attempts, last_error) VALUES (?,?,?,?,?,?,?,?,'pending',0,'')")
 
@@ -108,10 +111,7 @@ def raw(path: Path, crowd: list) -> list[float]:
         number = c.execute("SELECT next_number FROM receipt_series WHERE id = 1").fetchone()[0]
         c.execute("UPDATE receipt_series SET next_number = ? WHERE id = 1 AND next_number = ?", (number + 1, number))
         rid = str(uuid.uuid4())
-        c.execute("INSERT INTO receipt (uid, series_id, number, dossier_id, payer_name, payer_address, fee_name, amount,"
-                  " amount_words, issued_at, issued_by, status, void_reason, voided_by) VALUES "
-                  "(?,1,?,?,?,?,'Phí chứng thực',5000,'Năm nghìn đồng',?,'x','issued','','')",
-                  (rid, number, did, p.name, p.address, now))
+        c.execute(RECEIPT_SQL, (rid, number, did, p.name, p.address, now))
         body = json.dumps({"receipt": rid, "number": number}, ensure_ascii=False)
         c.execute(OUTBOX_SQL, (str(uuid.uuid4()), "receipt", rid, "receipt.issued", body,
                                hashlib.sha256(body.encode()).hexdigest(), "x", now))
