@@ -69,9 +69,10 @@ def build(path: Path, n: int) -> None:
 
 def sample_queries(path: Path, rng: random.Random) -> list[str]:
     c = sqlite3.connect(path)
-    picked = c.execute(f"SELECT owner_name, owner_id_number, owner_phone, code FROM dossier "
-                       f"WHERE id IN (SELECT abs(random()) % (SELECT max(id) FROM dossier) FROM dossier LIMIT {QUERIES})"
-                       ).fetchall()
+    top = c.execute("SELECT max(id) FROM dossier").fetchone()[0]
+    ids = [rng.randint(1, top) for _ in range(QUERIES)]
+    picked = c.execute(f"SELECT owner_name, owner_id_number, owner_phone, code FROM dossier WHERE id IN "
+                       f"({','.join(map(str, ids))})").fetchall()
     c.close()
     queries = []
     for name, cccd, phone, code in picked:
