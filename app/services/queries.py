@@ -50,7 +50,9 @@ def fts_query(query: str) -> str | None:
 
 def _to_rows(desk: Desk, rows: list[Any]) -> list[DossierRow]:
     now = desk.now()
-    warn_until = from_local(desk.calendar().warning_threshold(to_local(now)))
+    calendar = desk.calendar()
+    warn = calendar.day_length * desk.settings().deadline_warning_days
+    warn_until = from_local(calendar.warning_threshold(to_local(now), warn))
     return [DossierRow(r.uid, r.code, r.owner_name, r.procedure_name, r.field, r.received_at, r.due_at,
                        Status(r.status), deadline_state(Status(r.status), r.due_at, now, warn_until), r.workstation_no)
             for r in rows]

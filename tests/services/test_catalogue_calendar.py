@@ -47,3 +47,17 @@ def test_holiday_table_is_stored_and_editable(desk, clock):
     assert to_local(receive_dossier(desk, marriage_status()).due_at) == datetime(2026, 11, 23, 9, 0)
     with pytest.raises(ValidationError):
         calendar_data.set_day(desk, date(2026, 11, 21), "work", "")
+
+
+def test_due_soon_follows_the_warning_setting(desk, clock):
+    from app.core.lifecycle import DeadlineState
+    from app.services.queries import list_dossiers
+    from app.services.settings import save_settings
+
+    receive_dossier(desk, marriage_status())  # Wed 18/11 09:00, due Mon 23/11 09:00
+    clock.set(datetime(2026, 11, 19, 9, 0))  # two working days before
+    assert list_dossiers(desk)[0].deadline == DeadlineState.ON_TIME
+    with desk.write() as connection:
+        save_settings(connection, deadline_warning_days=2)
+    desk.forget_cached()
+    assert list_dossiers(desk)[0].deadline == DeadlineState.DUE_SOON
