@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from app.core.lifecycle import DeadlineState
 from app.services.clock import show
@@ -13,12 +14,12 @@ from app.services.queries import DossierRow
 
 COL_CODE, COL_OWNER, COL_PROCEDURE, COL_RECEIVED, COL_DUE, COL_STATUS, COL_DEADLINE = range(7)
 HEADERS = ["Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Trạng thái", "Thời hạn"]
-# A word and a mark, never colour alone: the state must read on a monochrome screen or print.
-DEADLINE_TEXT = {
-    DeadlineState.OVERDUE: "⚠ Quá hạn",
-    DeadlineState.DUE_SOON: "⏰ Sắp đến hạn",
-    DeadlineState.ON_TIME: "Còn hạn",
-    DeadlineState.PAUSED: "⏸ Chờ bổ sung",
+# A word and an icon, never colour alone. Icons come from the Qt style, not emoji: a desk PC's
+# fonts may have no glyph for ⏰ or ⏸ and would show an empty box.
+DEADLINE_ICONS = {
+    DeadlineState.OVERDUE: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    DeadlineState.DUE_SOON: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    DeadlineState.PAUSED: QStyle.StandardPixmap.SP_MediaPause,
 }
 DEADLINE_TINT = {DeadlineState.OVERDUE: QColor("#fde2e1"), DeadlineState.DUE_SOON: QColor("#fff4d6")}
 Index = QModelIndex | QPersistentModelIndex
@@ -56,11 +57,17 @@ class DossierTableModel(QAbstractTableModel):
             return self._display(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and row.deadline in DEADLINE_TINT:
             return DEADLINE_TINT[row.deadline]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == COL_DEADLINE and row.deadline in DEADLINE_ICONS:
+            return _icon(DEADLINE_ICONS[row.deadline])
         return None
 
     @staticmethod
     def _display(row: DossierRow, column: int) -> str:
         return [
             row.code, row.owner_name, row.procedure_name, show(row.received_at), show(row.due_at), row.status.label,
-            DEADLINE_TEXT.get(row.deadline, "") if row.deadline else "",
+            row.deadline.label if row.deadline else "",
         ][column]
+
+
+def _icon(which: QStyle.StandardPixmap) -> QIcon:
+    return QApplication.style().standardIcon(which)

@@ -1,5 +1,8 @@
 import pytest
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+
 from app.core.lifecycle import DeadlineState
 from app.services.reception import receive_dossier
 from app.ui.dossier_model import COL_CODE, COL_DEADLINE, COL_OWNER, DossierTableModel
@@ -36,8 +39,10 @@ def test_deadline_is_a_word_not_only_a_colour(window, desk, clock):
     clock.advance(days=2)
     window.refresh()
     texts = {window.model.index(r, COL_DEADLINE).data() for r in range(window.model.rowCount())}
-    assert texts == {"⚠ Quá hạn"}
+    assert texts == {"Quá hạn"}
     assert window.model.row_at(0).deadline == DeadlineState.OVERDUE
+    icon = window.model.index(0, COL_DEADLINE).data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, desk):
