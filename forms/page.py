@@ -75,7 +75,9 @@ class Styles:
         register_fonts()
         size = page.body_size
         lead = size * 1.22
-        self.body = ParagraphStyle("body", fontName=SERIF, fontSize=size, leading=lead, alignment=TA_JUSTIFY)
+        # Justified text is the norm on A4; an A5 column is too narrow for it (wide gaps around long words).
+        align = TA_LEFT if page.size == "A5" else TA_JUSTIFY
+        self.body = ParagraphStyle("body", fontName=SERIF, fontSize=size, leading=lead, alignment=align)
         self.left = ParagraphStyle("left", parent=self.body, alignment=TA_LEFT)
         self.indent = ParagraphStyle("indent", parent=self.body, leftIndent=size, alignment=TA_LEFT)
         self.head = ParagraphStyle("head", parent=self.body, fontSize=size - 1, leading=lead - 1.5, alignment=TA_CENTER)
@@ -164,8 +166,30 @@ def grid(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) ->
 PageHook = Callable[[Canvas, Any], None]
 
 
+class NumberedCanvas(Canvas):
+    """Holds every page until the end so that each can print "Trang x/y"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(SERIF, 9)
+            width = self._pagesize[0]
+            self.drawRightString(width - 15 * mm, 8 * mm, f"Trang {self._pageNumber}/{total}")
+            super().showPage()
+        super().save()
+
+
 def render(story: list[Flowable], page: Page, *, qr_payload: str | None = None, title_meta: str = "",
-           on_page: PageHook | None = None) -> bytes:
+           on_page: PageHook | None = None, page_numbers: bool = False) -> bytes:
     """Lays out `story` and returns the PDF. The QR goes in the top-left corner of every page,
     so each copy of a two-copy slip carries its own."""
     buffer = io.BytesIO()
@@ -184,5 +208,28 @@ def render(story: list[Flowable], page: Page, *, qr_payload: str | None = None, 
     frame = Frame(left, bottom, page.frame_width, page.pagesize[1] - top - bottom, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
-    doc.build(story)
+    doc.build(story, canvasmaker=NumberedCanvas if page_numbers else Canvas)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Party:
+    """The applicant as the one-stop forms name them."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def party_lines(party: Party, styles: Styles, lead: str = "Tiếp nhận hồ sơ của") -> list[Flowable]:
+    return [
+        field(lead, party.name, styles.left),
+        field("Địa chỉ", party.address, styles.left),
+        Paragraph(f"Số điện thoại: <b>{esc(party.phone) or '…………'}</b>&nbsp;&nbsp;&nbsp;&nbsp;"
+                  f"Email: <b>{esc(party.email) or '…………'}</b>", styles.left),
+    ]
+
+
+def numbered(items: Sequence[str], styles: Styles) -> list[Flowable]:
+    return [Paragraph(f"{i}. {esc(item)}", styles.indent) for i, item in enumerate(items, start=1)]

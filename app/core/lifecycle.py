@@ -60,6 +60,7 @@ class Action(StrEnum):
     HAND_OVER = "handed_over"
     WITHDRAW = "withdrawn"
     RATE = "rated"
+    PRINT = "printed"
 
 
 ACTION_LABELS = {
@@ -76,6 +77,7 @@ ACTION_LABELS = {
     Action.HAND_OVER: "Trả kết quả",
     Action.WITHDRAW: "Rút hồ sơ",
     Action.RATE: "Đánh giá mức độ hài lòng",
+    Action.PRINT: "In giấy tờ",
 }
 
 # (allowed from, status after); None keeps the status. RECEIVE_SUPPLEMENT returns to the
@@ -94,11 +96,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.HAND_OVER: (frozenset({Status.DONE}), Status.RETURNED),
     Action.WITHDRAW: (OPEN, Status.WITHDRAWN),
     Action.RATE: (frozenset({Status.RETURNED}), None),
+    Action.PRINT: (frozenset(Status), None),  # printing never changes the status; it is recorded
 }
 
 
 def allowed_actions(status: Status) -> list[Action]:
-    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+    """The lifecycle steps to offer for a dossier in `status` (printing is not one of them)."""
+    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources and action != Action.PRINT]
 
 
 def check_transition(action: Action, status: Status) -> Status | None:

@@ -39,7 +39,7 @@ def init_commune(desk: Desk, setup: CommuneSetup) -> None:
         base = {k: v for k, v in defaults().items() if k not in stored}
         base.update(
             agency_id=agency_id, commune_name=commune, workstation_no=workstation,
-            agency_name=nfc(setup.agency_name) or f"UBND {commune}".upper(),
+            agency_name=nfc(setup.agency_name) or f"UBND {commune[:1].lower()}{commune[1:]}",
             place_name=nfc(setup.place_name) or commune.removeprefix("Xã ").removeprefix("Phường "),
             device_name=nfc(setup.device_name) or f"Máy trạm {workstation}",
             paper_receipts_until=rules["receipts"][-1]["paper_receipts_until"],

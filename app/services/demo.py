@@ -17,7 +17,7 @@ from app.services.receipts import add_series, issue_receipt
 from app.services.reception import Received, ReceptionInput, receive_dossier
 from app.store.engine import open_database
 
-DEMO_COMMUNE = CommuneSetup("000.17.22.H56", "Xã Quảng Phú", workstation_no=1, agency_name="UBND XÃ QUẢNG PHÚ",
+DEMO_COMMUNE = CommuneSetup("000.17.22.H56", "Xã Quảng Phú", workstation_no=1, agency_name="UBND xã Quảng Phú",
                             place_name="Quảng Phú")
 OFFICIALS = ["Nguyễn Thị Lan", "Lê Văn Hòa"]
 # (procedure code, weight): copy certification dominates a commune desk's day.

@@ -166,6 +166,12 @@ def withdraw(desk: Desk, uid: str, *, reason: str) -> Step:
     return _apply(desk, uid, Action.WITHDRAW, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
 
 
+def record_print(desk: Desk, uid: str, *, paper: str, reprint: bool) -> Step:
+    """A paper was accepted by the printer; a reprint is recorded as such (who, when, what)."""
+    payload = {"paper": paper, "reprint": reprint}
+    return _apply(desk, uid, Action.PRINT, lambda row, now, cal: (None, {}, payload))
+
+
 def rate(desk: Desk, uid: str, *, level: str, comment: str = "") -> Step:
     if level not in RATINGS:
         raise ValidationError("Mức đánh giá phải là Rất hài lòng, Hài lòng hoặc Không hài lòng.", field="level")

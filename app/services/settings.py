@@ -17,7 +17,7 @@ T = Setting.__table__
 @dataclass(frozen=True)
 class DeskSettings:
     agency_id: str = ""
-    agency_name: str = ""  # "UBND XÃ ...", printed upper case on forms
+    agency_name: str = ""  # "UBND xã Quảng Phú": upper-cased in letterheads, as is in sentences
     office_name: str = "Bộ phận tiếp nhận và trả kết quả"
     commune_name: str = ""
     place_name: str = ""  # địa danh on the date line of forms
@@ -30,6 +30,9 @@ class DeskSettings:
     deadline_warning_days: int = 1
     same_day_cutoff: str = "15:00"
     paper_receipts_until: str = "2026-12-31"
+    form_regime: str = "tt03_2025"  # which legal set of forms is printed (resources/rules/forms.json)
+    paper_size: str = "A5"
+    system_name: str = ""  # the issuing system named in the papers' QR
     collector_name: str = ""
     collector_tax_code: str = ""
     collector_address: str = ""

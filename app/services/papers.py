@@ -1,0 +1,294 @@
+"""The printed papers of a dossier: builds each form's data from the database, in the legal set of
+forms chosen by configuration, and renders it with forms/. Nothing here touches a printer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.assets import load_json
+from app.core.errors import ConfigurationError, NotFoundError, ValidationError
+from app.core.lifecycle import Action, outcome
+from app.core.money import amount_in_words, format_vnd
+from app.core.receipts import format_number
+from app.core.wording import date_line, date_words, moment_words
+from app.services.catalogue import DOCUMENT_FORMS, list_procedures
+from app.services.clock import to_local
+from app.services.desk import Desk
+from app.services.queries import dossier_detail
+from app.services.reception import RETURN_METHODS
+from app.store.models import Dossier, Receipt, ReceiptSeries
+from forms.apology import ApologyData, render_apology
+from forms.control_sheet import ControlData, HandOff, render_control_sheet
+from forms.log_book import BookData, BookRow, log_book_xlsx, render_log_book
+from forms.page import Letterhead, Page, Party
+from forms.public_list import ListedProcedure, PublicListData, render_public_list
+from forms.qr import PaperQr
+from forms.receipt import ReceiptContent, ReceiptMarks, render_receipt
+from forms.refusal import RefusalData, render_refusal
+from forms.slip import SlipData, render_slip
+from forms.stop_notice import StopData, render_stop_notice
+from forms.supplement import SupplementData, render_supplement
+from forms.ticket import TicketData, render_ticket
+
+DESK_UNIT = "Bộ phận tiếp nhận và trả kết quả"
+
+
+def paper_info(desk: Desk, kind: str) -> tuple[str, str]:
+    """(form number, title) of `kind` in the configured regime."""
+    regimes = load_json("rules", "forms.json")["regimes"]
+    regime = regimes.get(desk.settings().form_regime)
+    if regime is None:
+        raise ConfigurationError(f"Bộ mẫu giấy tờ «{desk.settings().form_regime}» không có trong cấu hình.")
+    if kind not in regime["papers"]:
+        raise ValidationError(f"Bộ mẫu theo {regime['basis']} không có loại giấy tờ này.", field="paper")
+    number, title = regime["papers"][kind]
+    return number, title
+
+
+def _letterhead(desk: Desk, kind: str | None, number: str = "") -> Letterhead:
+    settings = desk.settings()
+    label = f"Mẫu số {paper_info(desk, kind)[0]}" if kind else ""
+    today = to_local(desk.now()).date()
+    return Letterhead(settings.agency_name, settings.office_name, date_line(settings.place_name, today), number, label)
+
+
+def _system(desk: Desk) -> str:
+    settings = desk.settings()
+    return settings.system_name or f"Một cửa {settings.agency_name}"
+
+
+def _qr(desk: Desk, dossier: dict[str, Any], title: str, *, with_due: bool = False) -> PaperQr:
+    procedure_code = dossier["_procedure"].national_code or dossier["_procedure"].code
+    return PaperQr(dossier["code"], procedure_code, dossier["owner_id_number"], title, _system(desk),
+                   to_local(desk.now()), to_local(dossier["due_at"]) if with_due else None)
+
+
+def _page(desk: Desk, size: str | None) -> Page:
+    return Page(size or desk.settings().paper_size)
+
+
+def _load(desk: Desk, uid: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    detail = dossier_detail(desk, uid)
+    dossier = {**detail["dossier"], "_procedure": detail["procedure"]}
+    return detail, dossier
+
+
+def _party(dossier: dict[str, Any]) -> Party:
+    return Party(dossier["owner_name"], dossier["owner_address"], dossier["owner_phone"], dossier["owner_email"])
+
+
+def _fee_text(dossier: dict[str, Any]) -> str:
+    if dossier["fee_exemption"]:
+        return f"Miễn – {dossier['fee_exemption']}"
+    if dossier["fee_amount"] == 0:
+        return "Không thu"
+    return f"{format_vnd(dossier['fee_amount'])} ({amount_in_words(dossier['fee_amount'])})"
+
+
+def _last_event(detail: dict[str, Any], action: Action) -> dict[str, Any]:
+    for event in reversed(detail["events"]):
+        if event["kind"] == action.value:
+            return event
+    raise NotFoundError("Hồ sơ chưa có bước này nên chưa thể in giấy tờ tương ứng.", field="paper")
+
+
+def slip_pdf(desk: Desk, uid: str, *, copies: int = 2, size: str | None = None) -> bytes:
+    detail, dossier = _load(desk, uid)
+    _, title = paper_info(desk, "slip")
+    procedure = detail["procedure"]
+    labels = ("Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ")
+    data = SlipData(
+        head=_letterhead(desk, "slip"), qr=_qr(desk, dossier, title, with_due=True), title=title,
+        code=dossier["code"], office=desk.settings().agency_name, applicant_name=dossier["owner_name"],
+        address=dossier["owner_address"], phone=dossier["owner_phone"], email=dossier["owner_email"],
+        procedure_name=procedure.name,
+        documents=tuple((d["name"], DOCUMENT_FORMS[d["form"]], d["quantity"]) for d in detail["documents"]),
+        sets_count=dossier["sets_count"], legal_time=procedure.legal_time.describe(),
+        received=moment_words(to_local(dossier["received_at"])), due=moment_words(to_local(dossier["due_at"])),
+        return_place=RETURN_METHODS[dossier["return_method"]], fee=_fee_text(dossier),
+        book_number=str(to_local(dossier["received_at"]).year), book_sequence=dossier["code"].rsplit("-", 1)[1],
+        receiver_name=dossier["received_by"], copies=labels[-copies:] if copies == 1 else labels,
+    )
+    return render_slip(data, _page(desk, size))
+
+
+def supplement_pdf(desk: Desk, uid: str, *, officer_phone: str = "", size: str | None = None) -> bytes:
+    detail, dossier = _load(desk, uid)
+    event = _last_event(detail, Action.REQUEST_SUPPLEMENT)
+    _, title = paper_info(desk, "supplement")
+    data = SupplementData(
+        head=_letterhead(desk, "supplement", "Số: ……/HDHS"), qr=_qr(desk, dossier, title), title=title,
+        code=dossier["code"], office=DESK_UNIT, applicant=_party(dossier), procedure_name=detail["procedure"].name,
+        missing=tuple(event["payload"]["missing_documents"]), reason=event["payload"]["reason"],
+        officer_name=event["actor"], officer_phone=officer_phone,
+    )
+    return render_supplement(data, _page(desk, size))
+
+
+def refusal_pdf(desk: Desk, uid: str, *, size: str | None = None) -> bytes:
+    detail, dossier = _load(desk, uid)
+    event = _last_event(detail, Action.REFUSE)
+    _, title = paper_info(desk, "refusal")
+    data = RefusalData(
+        head=_letterhead(desk, "refusal"), qr=_qr(desk, dossier, title), title=title, code=dossier["code"],
+        agency=desk.settings().agency_name, applicant=_party(dossier), procedure_name=detail["procedure"].name,
+        reason=event["payload"]["reason"], receiver_name=event["actor"],
+    )
+    return render_refusal(data, _page(desk, size))
+
+
+def apology_pdf(desk: Desk, uid: str, *, size: str | None = None) -> bytes:
+    detail, dossier = _load(desk, uid)
+    event = _last_event(detail, Action.RESCHEDULE)
+    _, title = paper_info(desk, "apology")
+    data = ApologyData(
+        head=_letterhead(desk, "apology", "Số: ……/……"), qr=_qr(desk, dossier, title, with_due=True), title=title,
+        code=dossier["code"], agency=desk.settings().agency_name, applicant_name=dossier["owner_name"],
+        procedure_name=detail["procedure"].name,
+        received=date_words(to_local(dossier["received_at"]).date()).removeprefix("ngày "),
+        original_due=moment_words(to_local(dossier["original_due_at"])), reason=event["payload"]["reason"],
+        new_due=moment_words(to_local(dossier["due_at"])),
+    )
+    return render_apology(data, _page(desk, size))
+
+
+def stop_notice_pdf(desk: Desk, uid: str, *, size: str | None = None) -> bytes:
+    detail, dossier = _load(desk, uid)
+    _, title = paper_info(desk, "stop")
+    event = _last_event(detail, Action.STOP)
+    data = StopData(
+        head=_letterhead(desk, "stop", "Số: ……/TB"), qr=_qr(desk, dossier, title), title=title, code=dossier["code"],
+        agency=desk.settings().agency_name, applicant_name=dossier["owner_name"],
+        procedure_name=detail["procedure"].name,
+        received=date_words(to_local(dossier["received_at"]).date()).removeprefix("ngày "),
+        reason=event["payload"]["reason"],
+    )
+    return render_stop_notice(data, _page(desk, size))
+
+
+def _hand_offs(detail: dict[str, Any], dossier: dict[str, Any]) -> tuple[HandOff, ...]:
+    rows: list[HandOff] = []
+    unit = "Công chức chuyên môn"
+    for event in detail["events"]:
+        when = moment_words(to_local(event["device_time"]))
+        kind = event["kind"]
+        if kind == Action.FORWARD.value:
+            unit = event["payload"].get("to_unit") or unit
+            rows.append(HandOff(DESK_UNIT, unit, when, ""))
+        elif kind == Action.FINISH.value:
+            result = outcome(dossier["due_at"], event["device_time"]).label
+            rows.append(HandOff(unit, DESK_UNIT, when, result, event["payload"].get("note", "")))
+        elif kind == Action.HAND_OVER.value:
+            rows.append(HandOff(DESK_UNIT, event["payload"].get("receiver", "Người nộp hồ sơ"), when, "",
+                                "Trả kết quả"))
+        elif kind in (Action.REQUEST_SUPPLEMENT.value, Action.RESCHEDULE.value, Action.STOP.value):
+            rows.append(HandOff(unit, DESK_UNIT, when, "", event["payload"].get("reason", "")))
+    return tuple(rows)
+
+
+def control_sheet_pdf(desk: Desk, uid: str, *, size: str | None = None) -> bytes:
+    detail, dossier = _load(desk, uid)
+    _, title = paper_info(desk, "control")
+    forwards = [e["payload"].get("to_unit", "") for e in detail["events"] if e["kind"] == Action.FORWARD.value]
+    data = ControlData(
+        head=_letterhead(desk, "control"), qr=_qr(desk, dossier, title, with_due=True), title=title,
+        code=dossier["code"], applicant_name=dossier["owner_name"],
+        received=moment_words(to_local(dossier["received_at"])), due=moment_words(to_local(dossier["due_at"])),
+        lead_unit=forwards[0] if forwards else "", partner_units=", ".join(forwards[1:]),
+        rows=_hand_offs(detail, dossier),
+    )
+    return render_control_sheet(data, _page(desk, size))
+
+
+def log_book(desk: Desk, first: date, last: date) -> BookData:
+    if last < first:
+        raise ValidationError("Ngày cuối phải không sớm hơn ngày đầu.", field="period")
+    from app.services.clock import from_local
+
+    start, end = from_local(datetime.combine(first, datetime.min.time())), from_local(
+        datetime.combine(last, datetime.max.time()))
+    with desk.read() as connection:
+        uids = connection.execute(select(Dossier.uid).where(Dossier.received_at.between(start, end))
+                                  .order_by(Dossier.id)).scalars().all()
+    rows = []
+    for uid in uids:
+        detail, dossier = _load(desk, uid)
+        handed = [e for e in detail["events"] if e["kind"] == Action.HAND_OVER.value]
+        rows.append(BookRow(
+            dossier["code"], detail["procedure"].name, dossier["sets_count"], dossier["owner_name"],
+            dossier["owner_address"], dossier["owner_phone"], f"{to_local(dossier['received_at']):%d/%m/%Y %H:%M}",
+            f"{to_local(dossier['due_at']):%d/%m/%Y %H:%M}",
+            f"{to_local(handed[-1]['device_time']):%d/%m/%Y}" if handed else "",
+            handed[-1]["actor"] if handed else "", handed[-1]["payload"].get("receiver", "") if handed else "",
+            (dossier["fee_exemption"] and "Miễn phí, lệ phí") or "",
+        ))
+    _, title = paper_info(desk, "log")
+    period = f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"
+    return BookData(_letterhead(desk, "log"), title, period, tuple(rows))
+
+
+def log_book_pdf(desk: Desk, first: date, last: date) -> bytes:
+    return render_log_book(log_book(desk, first, last))
+
+
+def log_book_workbook(desk: Desk, first: date, last: date) -> bytes:
+    return log_book_xlsx(log_book(desk, first, last))
+
+
+def receipt_pdf(desk: Desk, receipt_uid: str, *, reprint: bool = False, size: str | None = None) -> bytes:
+    with desk.read() as connection:
+        row = connection.execute(
+            select(Receipt.__table__, ReceiptSeries.template_symbol, ReceiptSeries.series_symbol)
+            .join(ReceiptSeries.__table__, ReceiptSeries.id == Receipt.series_id).where(Receipt.uid == receipt_uid)
+        ).first()
+    if row is None:
+        raise NotFoundError("Không tìm thấy biên lai.", field="receipt")
+    settings = desk.settings()
+    qr, code = None, ""
+    if row.dossier_id is not None:
+        with desk.read() as connection:
+            uid = connection.execute(select(Dossier.uid).where(Dossier.id == row.dossier_id)).scalar_one()
+        _, dossier = _load(desk, uid)
+        code = dossier["code"]
+        qr = _qr(desk, dossier, "Biên lai thu phí, lệ phí")
+    content = ReceiptContent(
+        title="Biên lai thu phí, lệ phí", template_symbol=row.template_symbol, series_symbol=row.series_symbol,
+        number=format_number(row.number), collector_name=settings.collector_name or settings.agency_name,
+        collector_tax_code=settings.collector_tax_code, collector_address=settings.collector_address,
+        payer_name=row.payer_name, payer_address=row.payer_address, fee_name=row.fee_name,
+        amount_figures=format_vnd(row.amount).replace(" đ", " đồng"), amount_words=row.amount_words,
+        payment_method="Tiền mặt", issued_on=date_words(to_local(row.issued_at).date()).capitalize(),
+        collector_officer=row.issued_by, dossier_code=code,
+    )
+    marks = ReceiptMarks(void_reason=row.void_reason if row.status == "voided" else "", reprint=reprint)
+    return render_receipt(content, marks, qr, _page(desk, size))
+
+
+def ticket_pdf(desk: Desk, number: int, counter: str, waiting: int = 0) -> bytes:
+    now = to_local(desk.now())
+    office = f"{desk.settings().agency_name.upper()} – BỘ PHẬN MỘT CỬA"
+    ahead = f"Có {waiting} người đang chờ trước bạn" if waiting else ""
+    return render_ticket(TicketData(office, f"{number:04d}", counter, f"{now:%H:%M} – {now:%d/%m/%Y}", ahead))
+
+
+def _fee_summary(procedure: Any) -> str:
+    rule = procedure.fee_rule
+    if rule.kind == "free":
+        return rule.note or "Không thu"
+    if rule.kind == "provincial":
+        return f"{format_vnd(rule.amount)}" if rule.amount is not None else "Theo mức HĐND tỉnh quy định"
+    if rule.kind == "page_tiers":
+        return rule.note or "Theo số trang"
+    return f"{format_vnd(rule.amount or 0)}/{rule.unit or 'trường hợp'}"
+
+
+def public_list_pdf(desk: Desk) -> bytes:
+    today = to_local(desk.now()).date()
+    items = tuple(ListedProcedure(p.name, p.national_code or p.code, p.field, p.legal_time.describe(),
+                                  _fee_summary(p), p.legal_basis) for p in list_procedures(desk, today))
+    data = PublicListData(_letterhead(desk, None), "Danh mục thủ tục hành chính",
+                          f"Niêm yết công khai tại {DESK_UNIT.lower()}, {date_words(today)}", items)
+    return render_public_list(data)

@@ -1,0 +1,50 @@
+"""Mẫu 04 — the apology with a new return date (TT 01/2018: Phiếu xin lỗi và hẹn lại ngày trả kết
+quả; TT 03/2025: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết). A new date may be set
+only once (NĐ 61/2018 Điều 19.9); the service refuses a second one before anything is printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable, Paragraph
+
+from forms.page import Letterhead, Page, Styles, esc, letterhead, render, signatures, title
+from forms.qr import PaperQr
+
+SUBJECT = "V/v xin lỗi đối với hồ sơ giải quyết quá hạn và hẹn lại thời gian trả kết quả"
+
+
+@dataclass(frozen=True)
+class ApologyData:
+    head: Letterhead
+    qr: PaperQr
+    title: str
+    code: str
+    agency: str
+    applicant_name: str
+    procedure_name: str
+    received: str
+    original_due: str
+    reason: str
+    new_due: str
+    signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
+
+
+def render_apology(data: ApologyData, page: Page | None = None) -> bytes:
+    page = page or Page("A5")
+    styles = Styles(page)
+    story: list[Flowable] = letterhead(data.head, styles, page, with_qr=True) + title(data.title, styles, SUBJECT)
+    story.append(Paragraph(f"Kính gửi: <b>{esc(data.applicant_name)}</b>", styles.center))
+    agency = esc(data.agency)
+    story += [
+        Paragraph(f"Ngày {esc(data.received)}, {agency} tiếp nhận giải quyết hồ sơ của Ông/Bà về "
+                  f"<b>{esc(data.procedure_name)}</b>, mã hồ sơ <b>{esc(data.code)}</b>. Thời gian hẹn trả kết "
+                  f"quả giải quyết hồ sơ: <b>{esc(data.original_due)}</b>.", styles.body),
+        Paragraph(f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn ghi trên "
+                  f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Lý do: <b>{esc(data.reason)}</b>", styles.body),
+        Paragraph(f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency} xin lỗi Ông/Bà và hẹn lại thời gian trả "
+                  f"kết quả vào <b>{esc(data.new_due)}</b>.", styles.body),
+        Paragraph(f"{agency} xin thông báo để Ông/Bà được biết./.", styles.body),
+    ]
+    story.append(signatures([("", "", ""), (data.signer_title, "(Ký, ghi rõ họ tên và đóng dấu)", "")], styles, page))
+    return render(story, page, qr_payload=data.qr.payload(), title_meta=f"{data.title} {data.code}")

@@ -1,0 +1,38 @@
+"""Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ (shared/domain.md §1.5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable, Paragraph
+
+from forms.page import Letterhead, Page, Party, Styles, esc, field, letterhead, party_lines, render, signatures, title
+from forms.qr import PaperQr
+
+
+@dataclass(frozen=True)
+class RefusalData:
+    head: Letterhead
+    qr: PaperQr
+    title: str
+    code: str
+    agency: str
+    applicant: Party
+    procedure_name: str
+    reason: str
+    receiver_name: str
+
+
+def render_refusal(data: RefusalData, page: Page | None = None) -> bytes:
+    page = page or Page("A5")
+    styles = Styles(page)
+    story: list[Flowable] = letterhead(data.head, styles, page, with_qr=True) + title(data.title, styles)
+    story.append(field("Mã hồ sơ", data.code, styles.left))
+    story += party_lines(data.applicant, styles)
+    story.append(field("Nội dung yêu cầu giải quyết", data.procedure_name, styles.left))
+    story.append(Paragraph(f"Qua xem xét, {esc(data.agency)} thông báo không tiếp nhận, giải quyết hồ sơ này "
+                           f"với lý do cụ thể như sau: <b>{esc(data.reason)}</b>", styles.body))
+    story.append(Paragraph("Xin thông báo cho Ông/Bà được biết và thực hiện./.", styles.body))
+    story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", data.applicant.name),
+                             ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page))
+    return render(story, page, qr_payload=data.qr.payload(), title_meta=f"{data.title} {data.code}")

@@ -1,0 +1,43 @@
+"""Reading a PDF back the way a person would see it: poppler for text and pages, zbar for the QR."""
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+A5 = (419.5, 595.3)
+A4 = (595.3, 841.9)
+
+
+def _with_file(pdf: bytes, run):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.pdf"
+        path.write_bytes(pdf)
+        return run(path, Path(folder))
+
+
+def pages(pdf: bytes) -> tuple[int, tuple[float, float]]:
+    def run(path, _):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        w, h = (round(float(x), 1) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+        return count, (w, h)
+    return _with_file(pdf, run)
+
+
+def text(pdf: bytes, page: int | None = None) -> str:
+    def run(path, _):
+        extra = ["-f", str(page), "-l", str(page)] if page else []
+        out = subprocess.run(["pdftotext", *extra, str(path), "-"], capture_output=True, check=True)
+        return " ".join(out.stdout.decode("utf-8").split())
+    return _with_file(pdf, run)
+
+
+def qr_codes(pdf: bytes, page: int = 1, dpi: int = 200) -> list[str]:
+    def run(path, folder):
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(path),
+                        str(folder / "p")], check=True)
+        image = next(folder.glob("p*.png"))
+        out = subprocess.run(["zbarimg", "--raw", "-q", "-Sbinary", str(image)], capture_output=True)
+        return [line for line in out.stdout.decode("utf-8").splitlines() if line]
+    return _with_file(pdf, run)
