@@ -31,6 +31,7 @@ def face_name(family: str, face: str) -> str:
 @cache
 def register_fonts() -> None:
     rl_config.useA85 = 0  # binary streams: smaller PDFs, and no time spent on ASCII85
+    rl_config.pageCompression = 0  # a slip's page is a few kB: compressing it costs more time than it saves
     for family, faces in FACES.items():
         for face in faces:
             path = resource_path("fonts", f"{family}-{face}.ttf")

@@ -15,7 +15,7 @@ from forms.page import Letterhead, Page, Styles, esc, grid, letterhead, render, 
 
 COLUMNS = ("STT", "Mã hồ sơ", "Nội dung hồ sơ", "Số lượng (bộ)", "Họ tên chủ hồ sơ", "Địa chỉ chủ hồ sơ",
            "Số điện thoại", "Nhận hồ sơ", "Hẹn trả kết quả", "Ngày nhận kết quả", "Bên giao", "Bên nhận", "Ghi chú")
-WIDTHS = (10, 36, 38, 12, 28, 36, 20, 18, 18, 18, 20, 22, 16)  # relative
+WIDTHS = (9, 40, 38, 11, 28, 36, 19, 17, 17, 17, 20, 22, 16)  # relative
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,14 @@ def _header(styles: Styles) -> list[list[Any]]:
     return [top, ["", "", "", "", "", "", "", *cells[7:12], ""]]
 
 
+PLAIN = {0, 1, 3, 6, 7, 8, 9}  # short values: plain strings, no paragraph layout (most of a long book's time)
+
+
 def _cells(index: int, row: BookRow, styles: Styles) -> list[Any]:
-    values = (str(index), row.code, row.procedure, str(row.sets), row.owner, row.address, row.phone, row.received,
-              row.due, row.returned, row.giver, row.taker, row.note)
-    return [Paragraph(esc(v), styles.cell_center if i in (0, 3) else styles.cell) for i, v in enumerate(values)]
+    values = (str(index), row.code, row.procedure, str(row.sets), row.owner, row.address, row.phone,
+              row.received.replace(" ", "\n"), row.due.replace(" ", "\n"), row.returned, row.giver, row.taker,
+              row.note)
+    return [v if i in PLAIN else Paragraph(esc(v), styles.cell) for i, v in enumerate(values)]
 
 
 def render_log_book(data: BookData, page: Page | None = None) -> bytes:
@@ -63,7 +67,9 @@ def render_log_book(data: BookData, page: Page | None = None) -> bytes:
                  [w * unit for w in WIDTHS], header_rows=2)
     spans = [("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 6, 12)] + [("SPAN", (7, 0), (9, 0)),
                                                                             ("SPAN", (10, 0), (11, 0))]
-    table.setStyle([*spans, ("VALIGN", (0, 0), (-1, 1), "MIDDLE")])
+    plain_font = [("FONT", (0, 2), (-1, -1), styles.cell.fontName, styles.cell.fontSize, styles.cell.leading),
+                  ("ALIGN", (0, 2), (0, -1), "CENTER"), ("ALIGN", (3, 2), (3, -1), "CENTER")]
+    table.setStyle([*spans, *plain_font, ("VALIGN", (0, 0), (-1, 1), "MIDDLE")])
     story: list[Flowable] = [*letterhead(data.head, styles, page, with_qr=False), *title(data.title, styles,
                              data.period), table]
     return render(story, page, title_meta=data.title, page_numbers=True)

@@ -19,6 +19,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    LongTable,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -155,7 +156,8 @@ def signatures(blocks: Sequence[tuple[str, str, str]], styles: Styles, page: Pag
 
 
 def grid(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=header_rows)
+    # LongTable splits across pages without re-measuring the whole remainder at every page break.
+    table = LongTable(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
