@@ -166,9 +166,10 @@ def withdraw(desk: Desk, uid: str, *, reason: str) -> Step:
     return _apply(desk, uid, Action.WITHDRAW, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
 
 
-def record_print(desk: Desk, uid: str, *, paper: str, reprint: bool) -> Step:
-    """A paper was accepted by the printer; a reprint is recorded as such (who, when, what)."""
-    payload = {"paper": paper, "reprint": reprint}
+def record_print(desk: Desk, uid: str, *, paper: str, reprint: bool, target: str = "") -> Step:
+    """A paper was accepted by the printer; a reprint is recorded as such (who, when, what).
+    `target` names what was printed when it is not the dossier itself (a receipt's id)."""
+    payload = {"paper": paper, "reprint": reprint, "target": target or uid}
     return _apply(desk, uid, Action.PRINT, lambda row, now, cal: (None, {}, payload))
 
 

@@ -16,6 +16,7 @@ WINDOW_SIZE = (1366, 740)
 
 def run(desk: Desk, *, screenshot: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("MotCua")
     app.setApplicationName("Một cửa")
     window = MainWindow(desk)
     window.resize(*WINDOW_SIZE)
