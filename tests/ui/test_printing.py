@@ -1,4 +1,5 @@
 import pytest
+
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
