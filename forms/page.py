@@ -199,10 +199,20 @@ def render(story: list[Flowable], page: Page, *, qr_payload: str | None = None, 
     doc = BaseDocTemplate(buffer, pagesize=page.pagesize, leftMargin=left, rightMargin=right, topMargin=top,
                           bottomMargin=bottom, title=title_meta, author="Một cửa", creator="motcua-desk")
 
+    qr_drawn: list[bool] = []
+
     def decorate(canvas: Canvas, document: Any) -> None:
         if qr_payload:
             size = QR_SIZE[page.size]
-            draw_qr(canvas, qr_payload, left, page.pagesize[1] - top - size, size)
+            if not qr_drawn:  # one form object, placed on every page: the second copy costs nothing
+                canvas.beginForm("paper_qr", 0, 0, size, size)
+                draw_qr(canvas, qr_payload, 0, 0, size)
+                canvas.endForm()
+                qr_drawn.append(True)
+            canvas.saveState()
+            canvas.translate(left, page.pagesize[1] - top - size)
+            canvas.doForm("paper_qr")
+            canvas.restoreState()
         if on_page:
             on_page(canvas, document)
 

@@ -63,22 +63,36 @@ def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)
 
 
+def _rectangles(matrix: tuple[tuple[bool, ...], ...]) -> list[tuple[int, int, int, int]]:
+    """Dark modules as rectangles (column, row, width, height): a run of dark modules in a row,
+    grown downward while the rows below repeat it, so the PDF holds far fewer shapes."""
+    open_runs: dict[tuple[int, int], int] = {}  # (start, end) -> first row
+    done: list[tuple[int, int, int, int]] = []
+    for row_index, row in enumerate((*matrix, ())):
+        runs, column = set(), 0
+        while column < len(row):
+            if row[column]:
+                start = column
+                while column < len(row) and row[column]:
+                    column += 1
+                runs.add((start, column))
+            column += 1
+        for run, first in list(open_runs.items()):
+            if run not in runs:
+                done.append((run[0], first, run[1] - run[0], row_index - first))
+                del open_runs[run]
+        for run in runs:
+            open_runs.setdefault(run, row_index)
+    return done
+
+
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draws the code as one filled path, a rectangle per run of dark modules, at a fixed size."""
+    """Draws the code as one filled path at a fixed size, in module units (whole numbers)."""
     matrix = qr_matrix(payload)
     count = len(matrix)
     path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = count - 1 - row_index  # in module units: whole numbers are cheap to write into the PDF
-        column = 0
-        while column < len(row):
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < len(row) and row[column]:
-                column += 1
-            path.rect(start, top, column - start, 1)
+    for column, row, width, height in _rectangles(matrix):
+        path.rect(column, count - row - height, width, height)
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(size / count, size / count)
