@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
@@ -28,6 +28,7 @@ LIST_COLUMNS = (D.c.id, D.c.uid, D.c.code, D.c.owner_name, D.c.received_at, D.c.
 
 @dataclass(frozen=True)
 class DossierRow:
+    id: int
     uid: str
     code: str
     owner_name: str
@@ -53,7 +54,7 @@ def _to_rows(desk: Desk, rows: list[Any]) -> list[DossierRow]:
     calendar = desk.calendar()
     warn = calendar.day_length * desk.settings().deadline_warning_days
     warn_until = from_local(calendar.warning_threshold(to_local(now), warn))
-    return [DossierRow(r.uid, r.code, r.owner_name, r.procedure_name, r.field, r.received_at, r.due_at,
+    return [DossierRow(r.id, r.uid, r.code, r.owner_name, r.procedure_name, r.field, r.received_at, r.due_at,
                        Status(r.status), deadline_state(Status(r.status), r.due_at, now, warn_until), r.workstation_no)
             for r in rows]
 
@@ -62,19 +63,92 @@ def _joined() -> Any:
     return select(*LIST_COLUMNS).join(PV, PV.c.id == D.c.procedure_version_id).join(P, P.c.id == PV.c.procedure_id)
 
 
-def search_dossiers(desk: Desk, query: str, *, limit: int = 50) -> list[DossierRow]:
+def search_dossiers(desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None) -> list[DossierRow]:
     """Newest first; diacritics and đ folded, every word a prefix: "nguyen van duc" finds "Nguyễn Văn Đức"."""
     match = fts_query(query)
     if match is None:
         return list_dossiers(desk, limit=limit)
     with desk.read() as connection:
         ids = connection.execute(
-            text("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :q ORDER BY rowid DESC LIMIT :n"),
-            {"q": match, "n": limit},
+            text("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :q AND rowid < :before "
+                 "ORDER BY rowid DESC LIMIT :n"),
+            {"q": match, "n": limit, "before": before_id if before_id is not None else 2**62},
         ).scalars().all()
         if not ids:
             return []
         rows = connection.execute(_joined().where(D.c.id.in_(ids)).order_by(D.c.id.desc())).all()
+    return _to_rows(desk, rows)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    query: str = ""
+    statuses: tuple[int, ...] = ()
+    field: str = ""
+    deadline: str = ""  # "" | "due_soon" | "overdue"
+    received_from: date | None = None  # local dates, inclusive
+    received_to: date | None = None
+    workstation: int = 0  # 0: every workstation
+
+    @property
+    def is_default(self) -> bool:
+        return self == ListFilter()
+
+
+def _thresholds(desk: Desk) -> tuple[datetime, datetime]:
+    now = desk.now()
+    calendar = desk.calendar()
+    warn = calendar.day_length * desk.settings().deadline_warning_days
+    return now, from_local(calendar.warning_threshold(to_local(now), warn))
+
+
+def _filtered(desk: Desk, flt: ListFilter) -> Any:
+    query = _joined()
+    if flt.statuses:
+        query = query.where(D.c.status.in_(flt.statuses))
+    if flt.field:
+        query = query.where(P.c.field == flt.field)
+    if flt.workstation:
+        query = query.where(D.c.workstation_no == flt.workstation)
+    if flt.received_from:
+        query = query.where(D.c.received_at >= from_local(datetime.combine(flt.received_from, time.min)))
+    if flt.received_to:
+        query = query.where(D.c.received_at <= from_local(datetime.combine(flt.received_to, time.max)))
+    if flt.deadline:
+        now, warn_until = _thresholds(desk)
+        query = query.where(D.c.status.in_([int(s) for s in RUNNING]))
+        query = query.where(D.c.due_at < now) if flt.deadline == "overdue" else query.where(
+            D.c.due_at >= now, D.c.due_at <= warn_until)
+    match = fts_query(flt.query)
+    if match is not None:
+        query = query.where(D.c.id.in_(text("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH :q")
+                                       .bindparams(q=match)))
+    return query
+
+
+RUNNING = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.PAYMENT)
+
+
+def urgent_dossiers(desk: Desk, *, limit: int = 500) -> list[DossierRow]:
+    """Open dossiers due within the warning window or already late, the most pressing first."""
+    _, warn_until = _thresholds(desk)
+    query = (_joined().where(D.c.status.in_([int(s) for s in RUNNING]), D.c.due_at <= warn_until)
+             .order_by(D.c.due_at, D.c.id).limit(limit))
+    with desk.read() as connection:
+        rows = connection.execute(query).all()
+    return _to_rows(desk, rows)
+
+
+def list_page(desk: Desk, flt: ListFilter, *, before_id: int | None = None, limit: int = 200) -> list[DossierRow]:
+    """One page, newest first; pass the last row's id as `before_id` for the next page (keyset
+    paging: a deep page costs what the first one does)."""
+    if flt.query and flt == ListFilter(query=flt.query):
+        return search_dossiers(desk, flt.query, limit=limit, before_id=before_id)
+    query = _filtered(desk, flt)
+    if before_id is not None:
+        query = query.where(D.c.id < before_id)
+    with desk.read() as connection:
+        rows = connection.execute(query.order_by(D.c.id.desc()).limit(limit)).all()
     return _to_rows(desk, rows)
 
 
@@ -87,6 +161,11 @@ def list_dossiers(
     with desk.read() as connection:
         rows = connection.execute(query.order_by(D.c.id.desc()).offset(offset).limit(limit)).all()
     return _to_rows(desk, rows)
+
+
+def fields(desk: Desk) -> list[str]:
+    with desk.read() as connection:
+        return list(connection.execute(select(P.c.field).distinct().order_by(P.c.field)).scalars())
 
 
 def count_dossiers(desk: Desk) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -29,11 +30,34 @@ class DossierTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DossierRow] = []
+        self.more_wanted: Callable[[], None] | None = None  # asks the owner for the next page
+        self.has_more = False
+        self.loading = False
 
-    def set_rows(self, rows: list[DossierRow]) -> None:
+    def set_rows(self, rows: list[DossierRow], *, has_more: bool = False) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self.has_more, self.loading = has_more, False
         self.endResetModel()
+
+    def append_rows(self, rows: list[DossierRow], *, has_more: bool) -> None:
+        self.loading = False
+        self.has_more = has_more
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.has_more and not self.loading and self.more_wanted is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent) and self.more_wanted is not None:
+            self.loading = True
+            self.more_wanted()
+
+    def rows(self) -> list[DossierRow]:
+        return list(self._rows)
 
     def row_at(self, row: int) -> DossierRow:
         return self._rows[row]

@@ -1,33 +1,27 @@
-"""The desk's main window (minimal until the window issue): search, the dossier list, status bar."""
+"""The desk's main window: reception, the dossier list and detail, receipts, catalogue and settings,
+and a status bar that says plainly which workstation this is and what waits to be synced."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget
 
 from app.core.errors import DeskError
 from app.services.desk import Desk
 from app.services.printing import PAPERS
-from app.services.queries import count_dossiers, search_dossiers, sync_counts
-from app.ui.dossier_model import COL_OWNER, COL_PROCEDURE, DossierTableModel
+from app.services.queries import sync_counts
+from app.services.reception_flow import Counter
+from app.ui.dossier_detail import DossierDetail
+from app.ui.dossier_list import DossierListView
 from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month
 from app.ui.print_dialog import PrintDialog, PrintJob
+from app.ui.reception_view import ReceptionView
 from app.ui.runner import Runner
 
-SEARCH_DELAY_MS = 150
-PAGE = 200
+STATUS_REFRESH_MS = 30_000
 
 
 class MainWindow(QMainWindow):
@@ -36,76 +30,104 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.runner = runner or Runner(parent=self)
         settings = desk.settings()
-        self.setWindowTitle(f"Một cửa – {settings.commune_name} ({settings.agency_id})")
-        self.search = QLineEdit(placeholderText="Tìm theo tên (gõ không dấu được), số CCCD, điện thoại, mã hồ sơ…")
-        self.search.setClearButtonEnabled(True)
-        self.model = DossierTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_PROCEDURE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_OWNER, QHeaderView.ResizeMode.Interactive)
-        self.count_label = QLabel()
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.search)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.table)
-        self.setCentralWidget(body)
-        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.refresh)
-        self.search.textChanged.connect(self._debounce.start)
+        self.setWindowTitle(f"Một cửa – {settings.agency_name} ({settings.agency_id})")
+        self.tabs = QTabWidget()
+        self.reception = ReceptionView(desk, self.runner)
+        self.dossiers = DossierListView(desk, self.runner)
+        self.tabs.addTab(self.reception, "Tiếp nhận")
+        self.tabs.addTab(self.dossiers, "Hồ sơ")
+        self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status, 1)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._paper_menu)
+        self.reception.received.connect(self._received)
+        self.dossiers.opened.connect(self.open_detail)
+        table = self.dossiers.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._paper_menu)
+        self._menus()
+        self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS, timeout=self.update_status)
+        self._status_timer.start()
+        self._restore_geometry()
+        self.dossiers.reload()
+        self.update_status()
+
+    # backwards-compatible handles used by tests and scripts
+    @property
+    def model(self):  # noqa: ANN201
+        return self.dossiers.model
+
+    @property
+    def search(self):  # noqa: ANN201
+        return self.dossiers.search
+
+    def refresh(self) -> None:
+        self.dossiers.reload()
+        self.update_status()
+
+    def _menus(self) -> None:
         registers = self.menuBar().addMenu("&Giấy tờ")
         registers.addAction("In sổ theo dõi hồ sơ tháng này…", lambda: self.open_print(
             lambda: log_book_job(self.desk, *this_month(self.desk))))
         registers.addAction("In danh mục thủ tục niêm yết…", lambda: self.open_print(
             lambda: public_list_job(self.desk)))
+
+    def _received(self, result: Counter) -> None:
+        got = result.received
+        self.statusBar().showMessage(f"Đã tiếp nhận hồ sơ {got.code}.", 15_000)
         self.refresh()
+        if not self.reception.print_now.isChecked():
+            return
+        slip = self.open_print(lambda: dossier_job(self.desk, "slip", got.uid))
+        if slip is not None and result.receipt_uid:
+            slip.finished.connect(lambda _: self.open_print(lambda: dossier_job(self.desk, "receipt", got.uid)))
+
+    def open_detail(self, uid: str) -> DossierDetail:
+        detail = DossierDetail(self.desk, self.runner, uid, self)
+        detail.changed.connect(self.refresh)
+        detail.print_wanted.connect(lambda kind, dossier: self.open_print(
+            lambda: dossier_job(self.desk, kind, dossier)))
+        detail.open()
+        return detail
 
     def _paper_menu(self, point: QPoint) -> None:
-        index = self.table.indexAt(point)
+        table = self.dossiers.table
+        index = table.indexAt(point)
         if not index.isValid():
             return
         uid = self.model.row_at(index.row()).uid
         menu = QMenu(self)
+        menu.addAction("Mở hồ sơ…", lambda: self.open_detail(uid))
         for kind, paper in PAPERS.items():
             menu.addAction(f"In {paper.label[0].lower()}{paper.label[1:]}…",
                            lambda k=kind: self.open_print(lambda: dossier_job(self.desk, k, uid)))
-        menu.popup(self.table.viewport().mapToGlobal(point))
+        menu.popup(table.viewport().mapToGlobal(point))
 
     def open_print(self, make_job: Callable[[], PrintJob]) -> PrintDialog | None:
         """Opens the preview for a paper, or says why that paper cannot be printed yet."""
         try:
-            job = make_job()
-            dialog = PrintDialog(job, self.runner, parent=self)
+            dialog = PrintDialog(make_job(), self.runner, parent=self)
         except DeskError as error:
             QMessageBox.information(self, "Chưa thể in", error.message)
             return None
-        dialog.finished.connect(lambda _: self._update_status())
+        dialog.finished.connect(lambda _: self.update_status())
         dialog.open()
         return dialog
 
-    def refresh(self) -> None:
-        query = self.search.text()
-        rows = search_dossiers(self.desk, query, limit=PAGE)
-        self.model.set_rows(rows)
-        self.table.resizeColumnToContents(COL_OWNER)
-        total = count_dossiers(self.desk)
-        self.count_label.setText(
-            f"{len(rows)} hồ sơ khớp «{query}»" if query.strip() else f"{total} hồ sơ, mới nhất ở trên"
-        )
-        self._update_status()
+    def update_status(self) -> None:
+        self.runner.run(lambda: sync_counts(self.desk), self._show_status, lambda _: None)
 
-    def _update_status(self) -> None:
+    def _show_status(self, counts: dict[str, int]) -> None:
         settings = self.desk.settings()
-        pending = sync_counts(self.desk)["pending"]
         self.status.setText(
             f"{settings.device_name} (máy trạm số {settings.workstation_no})  ·  Tệp dữ liệu: {self.desk.db.path}"
-            f"  ·  {pending} thay đổi chờ đồng bộ lên hệ thống cấp trên"
+            f"  ·  {counts['pending']} thay đổi chờ đồng bộ lên hệ thống cấp trên"
         )
+
+    def _restore_geometry(self) -> None:
+        saved = QSettings().value("window/geometry")
+        if isinstance(saved, QByteArray):
+            self.restoreGeometry(saved)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)

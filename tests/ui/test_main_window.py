@@ -1,27 +1,38 @@
+from datetime import datetime
+
 import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 
 from app.core.lifecycle import DeadlineState
+from app.services.queries import list_dossiers
 from app.services.reception import receive_dossier
 from app.ui.dossier_model import COL_CODE, COL_DEADLINE, COL_OWNER, DossierTableModel
 from app.ui.main_window import MainWindow
-from tests.helpers.data import birth, copy_cert
+from app.ui.runner import Runner
+from tests.helpers.data import birth, marriage_status
 
 
 @pytest.fixture
-def window(qtbot, desk):
-    receive_dossier(desk, birth("Nguyễn Văn Đức", owner_phone="0912345678"))
-    receive_dossier(desk, copy_cert("Trần Thị Bình"))
-    win = MainWindow(desk)
+def window(qtbot, desk, clock):
+    receive_dossier(desk, birth("Nguyễn Văn Đức", owner_phone="0912345678"))  # same day: due 17:00 today
+    clock.set(datetime(2026, 11, 18, 10, 0))
+    receive_dossier(desk, marriage_status("Trần Thị Bình"))  # three working days
+    win = MainWindow(desk, Runner(synchronous=True))
     qtbot.addWidget(win)
     return win
 
 
-def test_list_shows_newest_first_and_status_bar_counts_pending(window):
+def test_due_soon_dossiers_come_first_then_the_newest(window):
     assert window.model.rowCount() == 2
-    assert window.model.index(0, COL_OWNER).data() == "Trần Thị Bình"
+    assert window.model.index(0, COL_OWNER).data() == "Nguyễn Văn Đức"  # older, but due today
+    assert window.model.index(0, COL_DEADLINE).data() == "Sắp đến hạn"
+    assert window.model.index(1, COL_OWNER).data() == "Trần Thị Bình"
+    assert "1 hồ sơ sắp đến hạn hoặc quá hạn" in window.dossiers.count_label.text()
+
+
+def test_status_bar_names_the_workstation_and_pending_changes(window):
     assert "2 thay đổi chờ đồng bộ" in window.status.text()
     assert "máy trạm số 2" in window.status.text()
 
@@ -35,11 +46,21 @@ def test_typing_without_accents_filters_the_list(window, qtbot):
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=2000)
 
 
-def test_deadline_is_a_word_not_only_a_colour(window, desk, clock):
+def test_filters_by_deadline_state(window, qtbot, clock):
+    clock.set(datetime(2026, 11, 18, 17, 30))
+    window.dossiers.deadline.setCurrentText("Quá hạn")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert window.model.index(0, COL_OWNER).data() == "Nguyễn Văn Đức"
+    window.dossiers.deadline.setCurrentText("Mọi thời hạn")
+    window.dossiers.status.setCurrentText("Đã trả kết quả")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=2000)
+
+
+def test_deadline_is_a_word_and_an_icon_not_only_a_colour(window, clock):
     clock.advance(days=2)
     window.refresh()
     texts = {window.model.index(r, COL_DEADLINE).data() for r in range(window.model.rowCount())}
-    assert texts == {"Quá hạn"}
+    assert "Quá hạn" in texts
     assert window.model.row_at(0).deadline == DeadlineState.OVERDUE
     icon = window.model.index(0, COL_DEADLINE).data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(icon, QIcon) and not icon.isNull()
@@ -47,7 +68,6 @@ def test_deadline_is_a_word_not_only_a_colour(window, desk, clock):
 
 def test_model_passes_qt_model_tester(qtmodeltester, desk):
     receive_dossier(desk, birth())
-    from app.services.queries import list_dossiers
     model = DossierTableModel()
     model.set_rows(list_dossiers(desk))
     qtmodeltester.check(model)

@@ -1,0 +1,81 @@
+from datetime import datetime
+
+import pytest
+
+from PySide6.QtCore import QDateTime
+
+from app.core.lifecycle import Action, Status
+from app.services.queries import dossier_detail
+from app.services.reception import receive_dossier
+from app.ui.dossier_detail import DossierDetail
+from app.ui.runner import Runner
+from tests.helpers.data import marriage_status
+
+
+@pytest.fixture
+def open_detail(qtbot, desk):
+    def make():
+        uid = receive_dossier(desk, marriage_status()).uid
+        detail = DossierDetail(desk, Runner(synchronous=True), uid)
+        qtbot.addWidget(detail)
+        return detail
+    return make
+
+
+def act(detail, action, **values):
+    dialog = detail.ask(action)
+    for key, value in values.items():
+        widget = dialog.inputs[key]
+        if hasattr(widget, "setPlainText"):
+            widget.setPlainText(value)
+        elif hasattr(widget, "setDateTime"):
+            widget.setDateTime(QDateTime(value))
+        elif hasattr(widget, "setCurrentIndex") and not widget.isEditable():
+            widget.setCurrentIndex(widget.findData(value))
+        elif hasattr(widget, "setCurrentText"):
+            widget.setCurrentText(value)
+        else:
+            widget.setText(value)
+    dialog.accept()
+    return dialog
+
+
+def status(detail):
+    return Status(dossier_detail(detail.desk, detail.uid)["dossier"]["status"])
+
+
+def test_walk_through_every_step_from_the_detail_view(open_detail, clock):
+    detail = open_detail()
+    assert set(detail.action_buttons) == {Action.REFUSE, Action.FORWARD, Action.REQUEST_SUPPLEMENT, Action.RESCHEDULE,
+                                          Action.STOP, Action.FINISH, Action.WITHDRAW}
+    act(detail, Action.FORWARD, to_unit="Công chức Tư pháp - Hộ tịch")
+    assert status(detail) == Status.PROCESSING
+    act(detail, Action.REQUEST_SUPPLEMENT, missing_documents="Bản sao CCCD\nGiấy xác nhận cư trú",
+        reason="Thiếu giấy tờ chứng minh")
+    assert status(detail) == Status.SUPPLEMENT and set(detail.action_buttons) == {
+        Action.RECEIVE_SUPPLEMENT, Action.RESCHEDULE, Action.STOP, Action.WITHDRAW}
+    act(detail, Action.RECEIVE_SUPPLEMENT)
+    act(detail, Action.RESCHEDULE, new_due=datetime(2026, 11, 27, 9, 0), reason="Chờ kết quả xác minh")
+    assert Action.RESCHEDULE in detail.action_buttons  # offered, but a second one is refused with a reason
+    again = act(detail, Action.RESCHEDULE, new_due=datetime(2026, 11, 30, 9, 0), reason="Lần hai")
+    assert "một lần" in again.error.text()
+    again.reject()
+    act(detail, Action.FINISH, note="Đã có kết quả")
+    act(detail, Action.HAND_OVER)  # receiver defaults to the applicant
+    act(detail, Action.RATE, level="rat_hai_long")
+    assert status(detail) == Status.RETURNED and detail.action_buttons == {}
+    kinds = [detail.timeline.item(r, 2).text() for r in range(detail.timeline.rowCount())]
+    assert kinds == ["Tiếp nhận hồ sơ", "Chuyển xử lý", "Yêu cầu bổ sung", "Nhận hồ sơ bổ sung",
+                     "Xin lỗi và hẹn lại ngày trả", "Có kết quả", "Trả kết quả", "Đánh giá mức độ hài lòng"]
+    assert "Lê Văn Cường" in detail.timeline.item(6, 3).text()
+
+
+@pytest.mark.parametrize(("action", "target"), [(Action.REFUSE, Status.REFUSED), (Action.STOP, Status.STOPPED),
+                                                (Action.WITHDRAW, Status.WITHDRAWN)])
+def test_closing_steps_need_a_reason_shown_in_the_dialog(open_detail, action, target):
+    detail = open_detail()
+    dialog = act(detail, action, reason="")
+    assert "lý do" in dialog.error.text() and status(detail) == Status.RECEIVED
+    dialog.reject()
+    act(detail, action, reason="Công dân đề nghị bằng văn bản")
+    assert status(detail) == target
