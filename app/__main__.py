@@ -21,9 +21,19 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None) -> int:
     if not path.exists():
         print(f"Chưa có tệp dữ liệu {path}. Hãy chạy «motcua init» hoặc mở xã mẫu với --demo.", file=sys.stderr)
         return 2
-    from app.ui.app import run
+    from app.core.errors import DeskError
+    from app.store.instance_lock import InstanceLock
+    from app.ui.app import run, tell
 
-    return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot)
+    try:
+        lock = InstanceLock(path).acquire()
+    except DeskError as error:
+        tell(error.message)
+        return 3
+    try:
+        return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot)
+    finally:
+        lock.release()
 
 
 CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-test", "desk"}

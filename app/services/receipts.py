@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
@@ -14,7 +14,7 @@ from app.core.money import amount_in_words
 from app.core.receipts import SeriesSpec, check_paper_allowed, format_number, next_number, validate_series
 from app.core.text import nfc
 from app.services.catalogue import version_by_id
-from app.services.clock import iso, to_local
+from app.services.clock import from_local, iso, to_local
 from app.services.desk import Desk
 from app.services.outbox import enqueue
 from app.store.models import Dossier, Receipt, ReceiptSeries
@@ -182,3 +182,42 @@ def series_status(desk: Desk) -> list[dict[str, Any]]:
         left = row.last_number - row.next_number + 1
         result.append({**row._mapping, "left": left, "low": left < LOW_STOCK})
     return result
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    uid: str
+    label: str
+    number: int
+    issued_at: datetime
+    issued_by: str
+    payer_name: str
+    fee_name: str
+    amount: int
+    status: str
+    void_reason: str
+    dossier_uid: str | None
+
+
+def receipts_of_day(desk: Desk, day: date, officer: str = "") -> list[ReceiptLine]:
+    """Receipts issued on a local day, by one officer or all."""
+    start = from_local(datetime.combine(day, time.min))
+    end = from_local(datetime.combine(day, time.max))
+    query = (select(R, S.c.template_symbol, S.c.series_symbol, D.c.uid.label("dossier_uid"))
+             .join(S, S.c.id == R.c.series_id).outerjoin(D, D.c.id == R.c.dossier_id)
+             .where(R.c.issued_at.between(start, end)).order_by(R.c.id))
+    if officer:
+        query = query.where(R.c.issued_by == officer)
+    with desk.read() as connection:
+        rows = connection.execute(query).all()
+    return [ReceiptLine(r.uid, f"{r.template_symbol} {r.series_symbol}", r.number, r.issued_at, r.issued_by,
+                        r.payer_name, r.fee_name, r.amount, r.status, r.void_reason, r.dossier_uid) for r in rows]
+
+
+def day_totals(lines: list[ReceiptLine]) -> dict[str, int]:
+    """Cash each officer hands in for the day: issued receipts only, voided ones excluded."""
+    totals: dict[str, int] = {}
+    for line in lines:
+        if line.status == "issued":
+            totals[line.issued_by] = totals.get(line.issued_by, 0) + line.amount
+    return totals

@@ -6,12 +6,19 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services.desk import Desk
 from app.ui.main_window import MainWindow
 
 WINDOW_SIZE = (1366, 740)
+
+
+def tell(message: str) -> None:
+    """A message box before any window exists (e.g. the file is already open elsewhere)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QMessageBox.warning(None, "Một cửa", message)
+    app.processEvents()
 
 
 def run(desk: Desk, *, screenshot: Path | None = None) -> int:

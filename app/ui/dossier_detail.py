@@ -24,6 +24,7 @@ from app.core.errors import DeskError
 from app.core.lifecycle import ACTION_LABELS, Action, Status, allowed_actions, deadline_state
 from app.core.money import format_vnd
 from app.services import processing
+from app.services.catalogue import DOCUMENT_FORMS
 from app.services.clock import from_local, show, to_local
 from app.services.desk import Desk
 from app.services.printing import PAPERS
@@ -103,7 +104,8 @@ class DossierDetail(QDialog):
         now = self.desk.now()
         warn = from_local(self.desk.calendar().warning_threshold(to_local(now)))
         state = deadline_state(status, d["due_at"], now, warn)
-        docs = "<br/>".join(f"– {x['name']} ({x['form']}, {x['quantity']})" for x in detail["documents"])
+        docs = "<br/>".join(f"– {x['name']} ({DOCUMENT_FORMS[x['form']]}: {x['quantity']})"
+                            for x in detail["documents"])
         receipts = "<br/>".join(
             f"– Số {r['number']:07d} ({r['template_symbol']} {r['series_symbol']}): {format_vnd(r['amount'])}"
             f"{' — ĐÃ HỦY: ' + r['void_reason'] if r['status'] == 'voided' else ''}" for r in detail["receipts"]

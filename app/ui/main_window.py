@@ -18,6 +18,7 @@ from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
 from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month
 from app.ui.print_dialog import PrintDialog, PrintJob
+from app.ui.receipts_view import ReceiptsView
 from app.ui.reception_view import ReceptionView
 from app.ui.runner import Runner
 
@@ -36,6 +37,8 @@ class MainWindow(QMainWindow):
         self.dossiers = DossierListView(desk, self.runner)
         self.tabs.addTab(self.reception, "Tiếp nhận")
         self.tabs.addTab(self.dossiers, "Hồ sơ")
+        self.receipts = ReceiptsView(desk, self.runner)
+        self.tabs.addTab(self.receipts, "Biên lai")
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status, 1)
@@ -62,6 +65,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.dossiers.reload()
+        self.receipts.reload()
         self.update_status()
 
     def _menus(self) -> None:

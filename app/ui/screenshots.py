@@ -1,0 +1,71 @@
+"""Screenshots of the desk's screens for docs/, taken on the demo commune under Xvfb."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.paths import demo_db
+from app.services.demo import build_demo
+from app.services.desk import Desk
+from app.store.engine import open_database
+from app.ui.main_window import MainWindow
+from app.ui.paper_jobs import dossier_job
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def main() -> None:
+    if not demo_db().exists():
+        build_demo(demo_db())
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("MotCua")
+    window = MainWindow(Desk(open_database(demo_db()), actor="Nguyễn Thị Lan"))
+    window.resize(1366, 740)
+    window.show()
+    steps = [_reception, _list, _detail, _preview]
+
+    def next_step() -> None:
+        if not steps:
+            app.quit()
+            return
+        steps.pop(0)(window)
+        QTimer.singleShot(700, next_step)
+
+    QTimer.singleShot(500, next_step)
+    app.exec()
+
+
+def _save(widget: object, name: str) -> None:
+    widget.grab().save(str(DOCS / name))  # type: ignore[attr-defined]
+
+
+def _reception(window: MainWindow) -> None:
+    view = window.reception
+    view.procedure_search.setText("chung thuc ban sao")
+    view.scan.setText("038190001234|123456789|Lê Thị Hồng|12031990|Nữ|Thôn Đông, xã Quảng Phú|01072022")
+    view.apply_scan()
+    view.phone.setText("0912345678")
+    view.pages.setValue(5)
+    view.copies.setValue(3)
+    QTimer.singleShot(300, lambda: _save(window, "desk-reception.png"))
+
+
+def _list(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.dossiers)
+    QTimer.singleShot(300, lambda: _save(window, "desk-list.png"))
+
+
+def _detail(window: MainWindow) -> None:
+    detail = window.open_detail(window.model.row_at(0).uid)
+    QTimer.singleShot(400, lambda: (_save(detail, "desk-detail.png"), detail.close()))
+
+
+def _preview(window: MainWindow) -> None:
+    dialog = window.open_print(lambda: dossier_job(window.desk, "slip", window.model.row_at(0).uid))
+    if dialog is not None:
+        dialog.resize(1300, 720)
+        QTimer.singleShot(400, lambda: (_save(dialog, "print-preview.png"), dialog.close()))
