@@ -283,7 +283,7 @@ def ticket_pdf(desk: Desk, number: int, counter: str, waiting: int = 0) -> bytes
     return render_ticket(TicketData(office, f"{number:04d}", counter, f"{now:%H:%M} – {now:%d/%m/%Y}", ahead))
 
 
-def _fee_summary(procedure: Any) -> str:
+def fee_summary(procedure: Any) -> str:
     rule = procedure.fee_rule
     if rule.kind == "free":
         return rule.note or "Không thu"
@@ -297,7 +297,7 @@ def _fee_summary(procedure: Any) -> str:
 def public_list_pdf(desk: Desk) -> bytes:
     today = to_local(desk.now()).date()
     items = tuple(ListedProcedure(p.name, p.national_code or p.code, p.field, p.legal_time.describe(),
-                                  _fee_summary(p), p.legal_basis) for p in list_procedures(desk, today))
+                                  fee_summary(p), p.legal_basis) for p in list_procedures(desk, today))
     data = PublicListData(_letterhead(desk, None), "Danh mục thủ tục hành chính",
                           f"Niêm yết công khai tại {DESK_UNIT.lower()}, {date_words(today)}", items)
     return render_public_list(data)

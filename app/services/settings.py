@@ -72,3 +72,16 @@ def save_settings(connection: Connection, **values: Any) -> None:
 
 def defaults() -> dict[str, Any]:
     return asdict(DeskSettings())
+
+
+def check_periods(periods: list[list[str]]) -> list[list[str]]:
+    from app.core.calendar import CalendarRules, WorkingCalendar
+    from app.core.errors import ValidationError
+
+    try:
+        parsed = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in periods)
+    except (ValueError, TypeError):
+        message = "Giờ làm việc phải theo dạng 07:00-11:30, 13:30-17:00."
+        raise ValidationError(message, field="working_periods") from None
+    WorkingCalendar(CalendarRules(periods=parsed))  # refuses overlapping or reversed periods
+    return [[a, b] for a, b in periods]

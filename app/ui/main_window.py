@@ -21,6 +21,7 @@ from app.ui.print_dialog import PrintDialog, PrintJob
 from app.ui.receipts_view import ReceiptsView
 from app.ui.reception_view import ReceptionView
 from app.ui.runner import Runner
+from app.ui.settings_view import SettingsView
 
 STATUS_REFRESH_MS = 30_000
 
@@ -39,6 +40,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dossiers, "Hồ sơ")
         self.receipts = ReceiptsView(desk, self.runner)
         self.tabs.addTab(self.receipts, "Biên lai")
+        self.settings_view = SettingsView(desk, self.runner)
+        self.tabs.addTab(self.settings_view, "Danh mục và cài đặt")
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status, 1)

@@ -1,0 +1,43 @@
+"""Admin changes to the desk's settings: validated, one transaction, caches dropped after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.assets import load_json
+from app.core.codes import validate_agency_id, validate_workstation
+from app.core.errors import ConfigurationError, ValidationError
+from app.core.text import nfc
+from app.services.desk import Desk
+from app.services.settings import KEYS, check_periods, save_settings
+
+TEXT_KEYS = ("agency_name", "office_name", "commune_name", "place_name", "device_name", "system_name",
+             "collector_name", "collector_tax_code", "collector_address")
+
+
+def _clean(key: str, value: Any) -> Any:
+    if key == "agency_id":
+        return validate_agency_id(value)
+    if key == "workstation_no":
+        return validate_workstation(int(value))
+    if key == "working_periods":
+        return check_periods(value)
+    if key == "form_regime" and value not in load_json("rules", "forms.json")["regimes"]:
+        raise ConfigurationError("Bộ mẫu giấy tờ không có trong cấu hình.")
+    if key == "paper_size" and value not in ("A5", "A4"):
+        raise ValidationError("Khổ giấy phải là A5 hoặc A4.", field="paper_size")
+    if key in TEXT_KEYS:
+        return nfc(str(value))
+    return value
+
+
+def update_settings(desk: Desk, **values: Any) -> None:
+    unknown = set(values) - KEYS
+    if unknown:
+        raise ValidationError(f"Cài đặt không có: {', '.join(sorted(unknown))}.")
+    cleaned = {key: _clean(key, value) for key, value in values.items()}
+    if "agency_name" in cleaned and not cleaned["agency_name"]:
+        raise ValidationError("Tên cơ quan không được để trống.", field="agency_name")
+    with desk.write() as connection:
+        save_settings(connection, **cleaned)
+    desk.forget_cached()

@@ -1,0 +1,240 @@
+"""Catalogue and settings: the procedures with their times, fees and legal basis (a new fee or time
+is recorded from an effective date; dossiers already received keep theirs), the desk's settings,
+and the holiday table of each year."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import DeskError
+from app.services.admin import update_settings
+from app.services.calendar_data import clear_day, list_holidays, set_day
+from app.services.catalogue import ProcedureInForce, list_procedures, record_version
+from app.services.clock import to_local
+from app.services.desk import Desk
+from app.services.papers import fee_summary
+from app.ui.errors import show_error
+from app.ui.runner import Runner
+
+
+class SettingsView(QWidget):
+    def __init__(self, desk: Desk, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.runner = desk, runner
+        self.procedures: list[ProcedureInForce] = []
+        columns = QHBoxLayout(self)
+        columns.addWidget(self._catalogue_box(), 5)
+        right = QVBoxLayout()
+        right.addWidget(self._settings_box())
+        right.addWidget(self._holiday_box(), 1)
+        columns.addLayout(right, 4)
+        self.reload()
+
+    # -- catalogue ---------------------------------------------------------------------------
+    def _catalogue_box(self) -> QGroupBox:
+        box = QGroupBox("Danh mục thủ tục (đang có hiệu lực)")
+        self.catalogue = QTableWidget(0, 5)
+        self.catalogue.setHorizontalHeaderLabels(["Thủ tục", "Mã", "Thời hạn", "Phí, lệ phí", "Căn cứ"])
+        self.catalogue.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.catalogue.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.catalogue.verticalHeader().hide()
+        self.effective = QDateEdit(QDate.currentDate().addDays(1), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.days = QSpinBox(minimum=0, maximum=90, specialValueText="Trong ngày")
+        self.amount = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000, suffix=" đ")
+        self.version_error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        record = QPushButton("Ghi mức mới cho thủ tục đã chọn")
+        record.clicked.connect(self.record_new_version)
+        form = QFormLayout()
+        form.addRow("Áp dụng từ ngày", self.effective)
+        form.addRow("Thời hạn (ngày làm việc)", self.days)
+        form.addRow("Mức thu (cố định)", self.amount)
+        column = QVBoxLayout(box)
+        column.addWidget(self.catalogue, 1)
+        column.addWidget(QLabel("Thay đổi thời hạn hoặc mức thu: hồ sơ đã nhận vẫn giữ mức cũ."))
+        column.addLayout(form)
+        column.addWidget(self.version_error)
+        column.addWidget(record)
+        return box
+
+    def record_new_version(self) -> None:
+        rows = self.catalogue.selectionModel().selectedRows()
+        if not rows:
+            self.version_error.setText("Hãy chọn một thủ tục trong danh mục.")
+            return
+        procedure = self.procedures[rows[0].row()]
+        rule = procedure.fee_rule
+        version = {
+            "effective_from": self.effective.date().toPython().isoformat(),
+            "legal_time": {"kind": "same_day"} if self.days.value() == 0 else
+            {"kind": "working_days", "days": self.days.value()},
+            "fee": {"kind": "fixed", "name": rule.name, "amount": self.amount.value(), "unit": rule.unit}
+            if self.amount.value() else _rule_data(procedure),
+            "documents": procedure.documents, "legal_basis": procedure.legal_basis,
+        }
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, DeskError):
+                self.version_error.setText(error.message)
+            else:
+                show_error(self, error)
+
+        self.runner.run(lambda: record_version(self.desk, procedure.code, version),
+                        lambda _: (self.version_error.setText("Đã ghi mức mới."), self.reload()), failed)
+
+    # -- settings ----------------------------------------------------------------------------
+    def _settings_box(self) -> QGroupBox:
+        box = QGroupBox("Cài đặt của máy trạm")
+        self.agency_id, self.agency_name, self.place = QLineEdit(), QLineEdit(), QLineEdit()
+        self.workstation = QSpinBox(minimum=1, maximum=9)
+        self.periods = QLineEdit(placeholderText="07:00-11:30, 13:30-17:00")
+        self.receives_saturday = QCheckBox("Bộ phận một cửa tiếp nhận sáng thứ Bảy")
+        self.saturday_counts = QCheckBox("Sáng thứ Bảy được tính vào thời hạn giải quyết")
+        self.culture_day = QCheckBox("Nghỉ ngày 24/11 (Ngày Văn hóa Việt Nam)")
+        self.regime = QComboBox()
+        self.regime.addItem("Thông tư 03/2025/TT-VPCP (Mẫu 01–07)", "tt03_2025")
+        self.regime.addItem("Thông tư 01/2018/TT-VPCP (Mẫu 01–06)", "tt01_2018")
+        self.paper = QComboBox()
+        self.paper.addItems(["A5", "A4"])
+        self.settings_error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        save = QPushButton("Lưu cài đặt")
+        save.clicked.connect(self.save_settings)
+        form = QFormLayout(box)
+        for label, widget in (("Mã định danh cơ quan", self.agency_id), ("Tên cơ quan", self.agency_name),
+                              ("Địa danh ghi trên giấy tờ", self.place), ("Số máy trạm", self.workstation),
+                              ("Giờ làm việc", self.periods), ("", self.receives_saturday), ("", self.saturday_counts),
+                              ("", self.culture_day), ("Bộ mẫu giấy tờ", self.regime), ("Khổ giấy", self.paper),
+                              ("", self.settings_error), ("", save)):
+            form.addRow(label, widget)
+        return box
+
+    def save_settings(self) -> None:
+        periods = [[part.strip() for part in span.split("-")] for span in self.periods.text().split(",")]
+        values = dict(agency_id=self.agency_id.text(), agency_name=self.agency_name.text(),
+                      place_name=self.place.text(),
+                      workstation_no=self.workstation.value(), working_periods=periods,
+                      receives_saturday=self.receives_saturday.isChecked(),
+                      saturday_counts=self.saturday_counts.isChecked(), culture_day_off=self.culture_day.isChecked(),
+                      form_regime=self.regime.currentData(), paper_size=self.paper.currentText())
+
+        def failed(error: Exception) -> None:
+            self.settings_error.setText(error.message if isinstance(error, DeskError) else str(error))
+
+        self.runner.run(lambda: update_settings(self.desk, **values),
+                        lambda _: (self.settings_error.setText("Đã lưu."), self.reload()), failed)
+
+    # -- holidays ----------------------------------------------------------------------------
+    def _holiday_box(self) -> QGroupBox:
+        box = QGroupBox("Ngày nghỉ, ngày làm bù")
+        self.year = QSpinBox(minimum=2020, maximum=2100, value=QDate.currentDate().year())
+        self.holidays = QTableWidget(0, 3)
+        self.holidays.setHorizontalHeaderLabels(["Ngày", "Loại", "Tên / lý do"])
+        self.holidays.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.holidays.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.holidays.horizontalHeader().setStretchLastSection(True)
+        self.holidays.verticalHeader().hide()
+        self.day = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.day_kind = QComboBox()
+        self.day_kind.addItem("Ngày nghỉ", "off")
+        self.day_kind.addItem("Ngày làm bù", "work")
+        self.day_name = QLineEdit(placeholderText="Tên ngày lễ hoặc căn cứ thông báo")
+        add, remove = QPushButton("Thêm / sửa"), QPushButton("Xóa ngày đã chọn")
+        add.clicked.connect(self.add_day)
+        remove.clicked.connect(self.remove_day)
+        self.holiday_error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        edit = QHBoxLayout()
+        for widget in (self.day, self.day_kind, self.day_name, add):
+            edit.addWidget(widget)
+        column = QVBoxLayout(box)
+        column.addWidget(self.year)
+        column.addWidget(self.holidays, 1)
+        column.addLayout(edit)
+        column.addWidget(remove)
+        column.addWidget(self.holiday_error)
+        self.year.valueChanged.connect(lambda _: self.reload())
+        return box
+
+    def add_day(self) -> None:
+        day, kind, name = self.day.date().toPython(), self.day_kind.currentData(), self.day_name.text()
+        self._change(lambda: set_day(self.desk, day, kind, name))
+
+    def remove_day(self) -> None:
+        rows = self.holidays.selectionModel().selectedRows()
+        if rows:
+            day = date.fromisoformat(self.holidays.item(rows[0].row(), 0).data(256))
+            self._change(lambda: clear_day(self.desk, day))
+
+    def _change(self, work: Any) -> None:
+        def failed(error: Exception) -> None:
+            self.holiday_error.setText(error.message if isinstance(error, DeskError) else str(error))
+
+        self.runner.run(work, lambda _: (self.holiday_error.setText(""), self.reload()), failed)
+
+    # -- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        today = to_local(self.desk.now()).date()
+        year = self.year.value()
+
+        def load() -> tuple[list[ProcedureInForce], list[dict[str, Any]]]:
+            self.desk.forget_cached()
+            return list_procedures(self.desk, today), list_holidays(self.desk, year)
+
+        self.runner.run(load, self._show, lambda e: show_error(self, e))
+
+    def _show(self, loaded: tuple[list[ProcedureInForce], list[dict[str, Any]]]) -> None:
+        self.procedures, days = loaded
+        self.catalogue.setRowCount(len(self.procedures))
+        for row, p in enumerate(self.procedures):
+            for column, value in enumerate((p.name, p.national_code or p.code, p.legal_time.describe(),
+                                            fee_summary(p), p.legal_basis)):
+                self.catalogue.setItem(row, column, QTableWidgetItem(value))
+        self.catalogue.resizeColumnsToContents()
+        self.holidays.setRowCount(len(days))
+        for row, entry in enumerate(days):
+            first = QTableWidgetItem(f"{entry['day']:%d/%m/%Y}")
+            first.setData(256, entry["day"].isoformat())
+            self.holidays.setItem(row, 0, first)
+            self.holidays.setItem(row, 1, QTableWidgetItem("Nghỉ" if entry["kind"] == "off" else "Làm bù"))
+            self.holidays.setItem(row, 2, QTableWidgetItem(entry["name"]))
+        s = self.desk.settings()
+        self.agency_id.setText(s.agency_id)
+        self.agency_name.setText(s.agency_name)
+        self.place.setText(s.place_name)
+        self.workstation.setValue(s.workstation_no)
+        self.periods.setText(", ".join(f"{a}-{b}" for a, b in s.working_periods))
+        self.receives_saturday.setChecked(s.receives_saturday)
+        self.saturday_counts.setChecked(s.saturday_counts)
+        self.culture_day.setChecked(s.culture_day_off)
+        self.regime.setCurrentIndex(max(0, self.regime.findData(s.form_regime)))
+        self.paper.setCurrentText(s.paper_size)
+
+
+def _rule_data(procedure: ProcedureInForce) -> dict[str, Any]:
+    """The in-force fee rule back as catalogue data, for a version that changes only the time."""
+    rule = procedure.fee_rule
+    data: dict[str, Any] = {"kind": rule.kind, "name": rule.name, "unit": rule.unit, "note": rule.note,
+                            "exemptions": [{"code": e.code, "reason": e.reason} for e in rule.exemptions]}
+    if rule.amount is not None:
+        data["amount"] = rule.amount
+    if rule.tiers:
+        data["tiers"] = [{"from": t.first_page, "amount": t.amount} for t in rule.tiers]
+        data["cap_per_copy"] = rule.cap_per_copy
+    return data
