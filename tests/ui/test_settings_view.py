@@ -3,10 +3,11 @@ from datetime import date, datetime
 import pytest
 
 from app.services.clock import to_local
+from app.services.queries import dossier_detail
 from app.services.reception import ReceptionInput, receive_dossier
 from app.ui.runner import Runner
 from app.ui.settings_view import SettingsView
-from tests.helpers.data import copy_cert, marriage_status
+from tests.helpers.data import marriage_status
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_catalogue_lists_procedures_with_time_fee_and_basis(view):
 
 
 def test_new_fee_from_an_effective_date_keeps_old_dossiers(view, desk, clock):
-    before = receive_dossier(desk, copy_cert(pages=1, copies=1))
+    before = receive_dossier(desk, ReceptionInput("2.000884", "Trần Thị Bình"))
     names = [view.catalogue.item(r, 0).text() for r in range(view.catalogue.rowCount())]
     view.catalogue.selectRow(names.index("Chứng thực chữ ký trong giấy tờ, văn bản"))
     view.effective.setDate(date(2026, 12, 1))
@@ -33,7 +34,8 @@ def test_new_fee_from_an_effective_date_keeps_old_dossiers(view, desk, clock):
     assert view.version_error.text() == "Đã ghi mức mới."
     clock.set(datetime(2026, 12, 1, 9, 0))
     after = receive_dossier(desk, ReceptionInput("2.000884", "Nguyễn Văn A"))
-    assert (before.fee_amount, after.fee_amount) == (2000, 15000)
+    assert (before.fee_amount, after.fee_amount) == (10000, 15000)
+    assert dossier_detail(desk, before.uid)["dossier"]["fee_amount"] == 10000
     view.record_new_version()
     assert "đã có một phiên bản" in view.version_error.text()
 
