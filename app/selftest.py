@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from app.core.receipts import SeriesSpec
+from app.services import papers
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.services.queries import search_dossiers
@@ -26,6 +27,8 @@ def run_self_test() -> int:
         got = receive_dossier(desk, ReceptionInput("2.000815", "Nguyễn Văn Đức", pages=3, copies=1))
         receipt = issue_receipt(desk, dossier_uid=got.uid)
         found = [row.code for row in search_dossiers(desk, "nguyen van duc")]
+        slip = papers.slip_pdf(desk, got.uid)
+        receipt_pdf = papers.receipt_pdf(desk, receipt.uid)
         database.dispose()
         integrity = sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
         checks = {
@@ -33,6 +36,8 @@ def run_self_test() -> int:
             "biên lai": receipt.number == 1 and receipt.amount == 5000,
             "tìm kiếm không dấu": found == [got.code],
             "toàn vẹn tệp dữ liệu": integrity == "ok",
+            "in giấy tiếp nhận và biên lai (PDF)": slip.startswith(b"%PDF") and receipt_pdf.startswith(b"%PDF")
+            and b"LiberationSerif" in slip,
         }
     for name, ok in checks.items():
         print(f"{'ĐẠT ' if ok else 'LỖI '} {name}")

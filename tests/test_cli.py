@@ -67,4 +67,4 @@ def test_errors_are_vietnamese_with_exit_code_2(capsys, tmp_path):
 
 def test_self_test(capsys):
     assert main(["self-test"]) == 0
-    assert capsys.readouterr().out.count("ĐẠT") == 4
+    assert capsys.readouterr().out.count("ĐẠT") == 5
