@@ -9,7 +9,7 @@ from pathlib import Path
 from app.paths import default_db, demo_db
 
 
-def launch(path: Path, *, demo: bool, screenshot: Path | None = None) -> int:
+def launch(path: Path, *, demo: bool, screenshot: Path | None = None, probe: bool = False) -> int:
     from app.services.desk import Desk
     from app.store.engine import open_database
 
@@ -31,7 +31,7 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None) -> int:
         tell(error.message)
         return 3
     try:
-        return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot)
+        return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot, probe=probe)
     finally:
         lock.release()
 
@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true", help="mở xã mẫu (tạo ở lần chạy đầu)")
     parser.add_argument("--db", help="tệp dữ liệu SQLite")
     parser.add_argument("--screenshot", type=Path, help="lưu ảnh cửa sổ rồi thoát (cho tài liệu)")
+    parser.add_argument("--probe", action="store_true", help="in «ready» khi cửa sổ sẵn sàng rồi thoát (đo khởi động)")
     args = parser.parse_args(argv)
     path = Path(args.db) if args.db else (demo_db() if args.demo else default_db())
-    return launch(path, demo=args.demo, screenshot=args.screenshot)
+    return launch(path, demo=args.demo, screenshot=args.screenshot, probe=args.probe)
 
 
 if __name__ == "__main__":

@@ -130,3 +130,4 @@ def record_version(desk: Desk, code: str, version: dict[str, Any]) -> None:
         if exists:
             raise ValidationError("Thủ tục đã có một phiên bản hiệu lực từ ngày này.", field="effective_from")
         connection.execute(insert(PV).values(**_version_row(procedure_id, version, f"admin:{desk.actor}")))
+    desk.forget_cached()  # the version in force on a day may have changed

@@ -25,6 +25,7 @@ class Desk:
     _calendar: WorkingCalendar | None = field(default=None, repr=False)
     _batch: Connection | None = field(default=None, repr=False)
     versions: dict[int, Any] = field(default_factory=dict, repr=False)  # procedure versions by id, immutable
+    in_force: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)  # (code, day) -> version
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -70,6 +71,7 @@ class Desk:
         """Call after settings or the holiday table change."""
         self._settings = None
         self._calendar = None
+        self.in_force.clear()
 
     def now(self) -> datetime:
         return self.clock()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from app.core.errors import NotFoundError, NumberingError, TransitionError, ValidationError
 from app.core.money import amount_in_words
@@ -22,8 +22,6 @@ from app.store.models import Dossier, Receipt, ReceiptSeries
 S, R, D = ReceiptSeries.__table__, Receipt.__table__, Dossier.__table__
 LOW_STOCK = 50
 INSERT_RECEIPT = insert(R)
-ADVANCE = (update(S).where(and_(S.c.id == bindparam("sid"), S.c.next_number == bindparam("n")))
-           .values(next_number=bindparam("n1")))
 
 
 @dataclass(frozen=True)
@@ -58,41 +56,46 @@ def add_series(desk: Desk, spec: SeriesSpec, *, source: str = "admin") -> int:
         )).inserted_primary_key[0]
 
 
-_SERIES_BY_ID = select(S).where(S.c.id == bindparam("sid"))
-_FIRST_OPEN_SERIES = (select(S).where(S.c.active.is_(True), S.c.next_number <= S.c.last_number)
-                      .order_by(S.c.id).limit(1))
-_DOSSIER_BY_UID = select(D).where(D.c.uid == bindparam("uid"))
-_LIVE_RECEIPT = select(R.c.id, R.c.number).where(
-    R.c.dossier_id == bindparam("did"), R.c.status == "issued", R.c.id != bindparam("rid"))
+_DOSSIER_WITH_LIVE_RECEIPT = select(
+    D, select(R.c.number).where(R.c.dossier_id == D.c.id, R.c.status == "issued", R.c.id != bindparam("rid"))
+    .limit(1).scalar_subquery().label("live_receipt")
+).where(D.c.uid == bindparam("uid"))
+# One statement takes the next number: BEGIN IMMEDIATE already makes this writer the only one.
+_TAKE_NUMBER = text(
+    "UPDATE receipt_series SET next_number = next_number + 1 WHERE id = COALESCE(:sid, "
+    "(SELECT id FROM receipt_series WHERE active AND next_number <= last_number ORDER BY id LIMIT 1)) "
+    "AND next_number <= last_number "
+    "RETURNING id, next_number - 1 AS number, kind, template_symbol, series_symbol, last_number"
+)
 
 
-def _pick_series(connection: Connection, series_id: int | None) -> Any:
+def _take_number(connection: Connection, series_id: int | None) -> Any:
+    taken = connection.execute(_TAKE_NUMBER, {"sid": series_id}).first()
+    if taken is not None:
+        return taken
     if series_id is not None:
-        row = connection.execute(_SERIES_BY_ID, {"sid": series_id}).first()
-    else:
-        row = connection.execute(_FIRST_OPEN_SERIES).first()
-    if row is None:
-        raise NumberingError("Chưa có dải số biên lai nào còn số. Hãy nhập dải số mới được cấp.")
-    return row
+        row = connection.execute(select(S).where(S.c.id == series_id)).first()
+        if row is None:
+            raise NotFoundError("Không tìm thấy dải số biên lai.", field="series")
+        next_number(row.next_number, row.last_number, f"{row.template_symbol} {row.series_symbol}")
+    raise NumberingError("Chưa có dải số biên lai nào còn số. Hãy nhập dải số mới được cấp.")
 
 
-def _payer_from_dossier(desk: Desk, connection: Connection, dossier_uid: str) -> tuple[int, dict[str, Any]]:
-    row = connection.execute(_DOSSIER_BY_UID, {"uid": dossier_uid}).first()
+def _payer_from_dossier(
+    desk: Desk, connection: Connection, dossier_uid: str, replaces_id: int | None
+) -> tuple[int, dict[str, Any]]:
+    row = connection.execute(_DOSSIER_WITH_LIVE_RECEIPT, {"uid": dossier_uid, "rid": replaces_id or -1}).first()
     if row is None:
         raise NotFoundError("Không tìm thấy hồ sơ.", field="dossier")
+    if row.live_receipt is not None:
+        raise ValidationError(
+            f"Hồ sơ đã có biên lai số {format_number(row.live_receipt)}. Muốn lập lại, hãy hủy biên lai đó trước.",
+            field="dossier",
+        )
     procedure = version_by_id(connection, row.procedure_version_id, desk.versions)
     fee_name = procedure.fee_rule.name or f"Phí, lệ phí {procedure.name.lower()}"
     return row.id, {"payer_name": row.owner_name, "payer_address": row.owner_address, "fee_name": fee_name,
                     "amount": row.fee_amount}
-
-
-def _check_no_live_receipt(connection: Connection, dossier_id: int, replaces_id: int | None) -> None:
-    live = connection.execute(_LIVE_RECEIPT, {"did": dossier_id, "rid": replaces_id or -1}).first()
-    if live:
-        raise ValidationError(
-            f"Hồ sơ đã có biên lai số {format_number(live.number)}. Muốn lập lại, hãy hủy biên lai đó trước.",
-            field="dossier",
-        )
 
 
 def _replaced(connection: Connection, replaces_uid: str | None) -> int | None:
@@ -127,18 +130,14 @@ def issue_receipt(
         replaces_id = _replaced(connection, replaces_uid)
         dossier_id = None
         if dossier_uid is not None:
-            dossier_id, fields = _payer_from_dossier(desk, connection, dossier_uid)
-            _check_no_live_receipt(connection, dossier_id, replaces_id)
+            dossier_id, fields = _payer_from_dossier(desk, connection, dossier_uid, replaces_id)
         else:
             fields = _payment_fields(payer_name, fee_name, amount, payer_address)
         if not isinstance(fields["amount"], int) or fields["amount"] <= 0:
             raise ValidationError("Số tiền trên biên lai phải lớn hơn 0.", field="amount")
-        series = _pick_series(connection, series_id)
-        check_paper_allowed(series.kind, to_local(now).date(), desk.settings().paper_until)
-        number = next_number(series.next_number, series.last_number, f"{series.template_symbol} {series.series_symbol}")
-        moved = connection.execute(ADVANCE, {"sid": series.id, "n": number, "n1": number + 1}).rowcount
-        if moved != 1:  # cannot happen under BEGIN IMMEDIATE; refuse rather than risk a duplicate
-            raise NumberingError("Số biên lai vừa được máy khác dùng. Hãy thử lại.")
+        series = _take_number(connection, series_id)
+        check_paper_allowed(series.kind, to_local(now).date(), desk.settings().paper_until)  # raising undoes it
+        number = series.number
         uid = str(uuid.uuid4())
         words = amount_in_words(fields["amount"])
         connection.execute(INSERT_RECEIPT, {

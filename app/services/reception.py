@@ -125,6 +125,14 @@ def search_text(code: str, owner_name: str, id_number: str, phone: str) -> str:
     return " ".join(part for part in (fold(owner_name), id_number, phone, code.lower().replace("-", " ")) if part)
 
 
+def _in_force(desk: Desk, connection: Connection, code: str, day: date) -> ProcedureInForce:
+    """The version in force on `day`, remembered by the desk (dropped when the catalogue changes)."""
+    key = (code, day)
+    if key not in desk.in_force:
+        desk.in_force[key] = version_in_force(connection, code, day)
+    return desk.in_force[key]
+
+
 def _owner_columns(form: ReceptionInput) -> dict[str, Any]:
     return {"owner_name": form.owner_name, "owner_kind": form.owner_kind, "owner_id_number": form.owner_id_number,
             "owner_birth_date": form.owner_birth_date, "owner_sex": form.owner_sex,
@@ -158,7 +166,7 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
     now = desk.now()
     local_now = to_local(now)
     with desk.write() as connection:
-        procedure = version_in_force(connection, form.procedure, local_now.date())
+        procedure = _in_force(desk, connection, form.procedure, local_now.date())
         docs = _clean_documents(form, procedure)
         fee = compute_fee(procedure.fee_rule, pages=form.pages, copies=form.copies, exemption=form.exemption,
                           manual_amount=form.manual_fee)

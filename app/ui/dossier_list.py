@@ -43,6 +43,7 @@ class DossierListView(QWidget):
         self._generation = 0  # answers to an older reload are dropped
         self._urgent_ids: set[int] = set()
         self._last_id: int | None = None
+        self._sized = False
         self._build()
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.reload)
         for signal in (self.search.textChanged, self.status.currentIndexChanged, self.field.currentIndexChanged,
@@ -133,7 +134,9 @@ class DossierListView(QWidget):
         else:
             more = "+" if len(page) == PAGE else ""
             self.count_label.setText(f"{len(page)}{more} hồ sơ khớp điều kiện lọc")
-        self.table.resizeColumnToContents(COL_OWNER)
+        if not self._sized and page:  # measuring every row on each keystroke costs more than the query
+            self.table.resizeColumnToContents(COL_OWNER)
+            self._sized = True
 
     def _fetch_more(self) -> None:
         flt, generation, before = self.current_filter(), self._generation, self._last_id
@@ -147,6 +150,9 @@ class DossierListView(QWidget):
 
         self.runner.run(lambda: list_page(self.desk, flt, before_id=before, limit=PAGE), more,
                         lambda e: show_error(self, e))
+
+    def keep_column_widths(self) -> None:
+        self._sized = True
 
     def selected_uid(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

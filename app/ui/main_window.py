@@ -131,10 +131,16 @@ class MainWindow(QMainWindow):
         )
 
     def _restore_geometry(self) -> None:
-        saved = QSettings().value("window/geometry")
-        if isinstance(saved, QByteArray):
-            self.restoreGeometry(saved)
+        settings = QSettings()
+        geometry, columns = settings.value("window/geometry"), settings.value("window/dossier_columns")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(columns, QByteArray):
+            self.dossiers.table.horizontalHeader().restoreState(columns)
+            self.dossiers.keep_column_widths()  # the official's own widths win over automatic sizing
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings().setValue("window/geometry", self.saveGeometry())
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/dossier_columns", self.dossiers.table.horizontalHeader().saveState())
         super().closeEvent(event)

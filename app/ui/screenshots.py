@@ -26,7 +26,7 @@ def main() -> None:
     window = MainWindow(Desk(open_database(demo_db()), actor="Nguyễn Thị Lan"))
     window.resize(1366, 740)
     window.show()
-    steps = [_reception, _list, _detail, _preview]
+    steps = [_reception, _list, _detail, _preview, _receipts, _settings]
 
     def next_step() -> None:
         if not steps:
@@ -69,3 +69,15 @@ def _preview(window: MainWindow) -> None:
     if dialog is not None:
         dialog.resize(1300, 720)
         QTimer.singleShot(400, lambda: (_save(dialog, "print-preview.png"), dialog.close()))
+
+
+def _receipts(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.receipts)
+    last = window.receipts
+    last.day.setDate(last.day.date().addDays(-2))  # the demo's last working day has receipts
+    QTimer.singleShot(300, lambda: _save(window, "desk-receipts.png"))
+
+
+def _settings(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.settings_view)
+    QTimer.singleShot(300, lambda: _save(window, "desk-settings.png"))

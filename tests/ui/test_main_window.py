@@ -71,3 +71,20 @@ def test_model_passes_qt_model_tester(qtmodeltester, desk):
     model = DossierTableModel()
     model.set_rows(list_dossiers(desk))
     qtmodeltester.check(model)
+
+
+def test_column_widths_and_geometry_survive_a_restart(qtbot, desk, tmp_path):
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QCoreApplication.setOrganizationName("MotCuaTest")
+    first = MainWindow(desk, Runner(synchronous=True))
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.dossiers.table.setColumnWidth(COL_CODE, 333)
+    first.close()
+    second = MainWindow(desk, Runner(synchronous=True))
+    qtbot.addWidget(second)
+    assert second.dossiers.table.columnWidth(COL_CODE) == 333
