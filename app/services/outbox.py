@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -12,15 +11,11 @@ from sqlalchemy import Connection, func, insert, select
 
 from app.services.clock import iso
 from app.store.models import Event, Outbox
+from sync.canonical import canonical_json
 
 EVENTS, OUTBOX = Event.__table__, Outbox.__table__
 # Constant statements, parameters passed apart: SQLAlchemy then reuses the compiled form.
 INSERT_EVENT, INSERT_OP = insert(EVENTS), insert(OUTBOX)
-
-
-def canonical_json(payload: dict[str, Any]) -> str:
-    """The exact text that is hashed and sent: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def enqueue(

@@ -33,6 +33,11 @@ class DeskSettings:
     form_regime: str = "tt03_2025"  # which legal set of forms is printed (resources/rules/forms.json)
     paper_size: str = "A5"
     system_name: str = ""  # the issuing system named in the papers' QR
+    hub_url: str = ""  # the upstream system this workstation syncs with; empty: not enrolled
+    device_id: str = ""
+    sync_cursor: int = 0
+    sync_last_success: str = ""
+    sync_clock_offset_s: float = 0.0
     collector_name: str = ""
     collector_tax_code: str = ""
     collector_address: str = ""

@@ -1,0 +1,188 @@
+"""The desk's side of sync, in the store: which ops go next, what the hub answered, and applying
+what others did (pulled pages) together with the cursor in one transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from app.core.lifecycle import Action
+from app.services.catalogue import version_in_force
+from app.services.desk import Desk
+from app.services.reception import search_text
+from app.services.settings import save_settings
+from app.store.models import Dossier, DossierDocument, Event, Outbox
+
+OB, D, E, DD = Outbox.__table__, Dossier.__table__, Event.__table__, DossierDocument.__table__
+HELD_BACK = "held_back"  # the hub's answer for an op whose earlier op of the same dossier failed
+
+
+@dataclass(frozen=True)
+class PendingOp:
+    seq: int
+    op_id: str
+    entity: str
+    entity_id: str
+    kind: str
+    payload: dict[str, Any]
+    payload_sha256: str
+    actor: str
+    device_time: datetime
+    size: int
+
+    @property
+    def group(self) -> str:
+        """Ops of one dossier (its events and receipts) go in order and are held back together."""
+        return self.payload.get("dossier_id") or self.entity_id if self.entity == "receipt" else self.entity_id
+
+
+def next_batch(desk: Desk, *, max_ops: int, max_bytes: int) -> list[PendingOp]:
+    """Pending ops in device order, skipping every dossier that has a rejected op waiting."""
+    with desk.read() as connection:
+        rows = connection.execute(select(OB).where(OB.c.state.in_(("pending", "rejected"))).order_by(OB.c.seq)).all()
+    blocked: set[str] = set()
+    batch: list[PendingOp] = []
+    size = 0
+    for row in rows:
+        op = PendingOp(row.seq, row.op_id, row.entity, row.entity_id, row.kind, json.loads(row.payload),
+                       row.payload_sha256, row.actor, row.device_time, len(row.payload))
+        if row.state == "rejected" or op.group in blocked:
+            blocked.add(op.group)
+            continue
+        if len(batch) >= max_ops or (batch and size + op.size > max_bytes):
+            break
+        batch.append(op)
+        size += op.size
+    return batch
+
+
+_MARK = update(OB).where(OB.c.op_id == bindparam("oid")).values(
+    state=bindparam("st"), last_error=bindparam("err"), attempts=OB.c.attempts + 1)
+
+
+def record_results(desk: Desk, results: list[dict[str, Any]]) -> None:
+    """applied/duplicate: sent. rejected/conflict: kept, with the reason, holding its dossier back.
+    held back: still pending, tried again once the op before it is resolved."""
+    rows = []
+    for result in results:
+        if result["status"] in ("applied", "duplicate"):
+            rows.append({"oid": result["op_id"], "st": "sent", "err": ""})
+        elif result.get("code") == HELD_BACK:
+            rows.append({"oid": result["op_id"], "st": "pending", "err": ""})
+        else:
+            rows.append({"oid": result["op_id"], "st": "rejected", "err": result.get("message") or result["code"]})
+    if rows:
+        with desk.write() as connection:
+            connection.execute(_MARK, rows)
+
+
+def retry_rejected(desk: Desk, op_id: str) -> None:
+    """The official fixed the cause upstream: send this op again on the next round."""
+    with desk.write() as connection:
+        connection.execute(update(OB).where(OB.c.op_id == op_id, OB.c.state == "rejected")
+                           .values(state="pending", last_error=""))
+
+
+def sync_problems(desk: Desk) -> list[dict[str, Any]]:
+    """Pending and rejected ops with their reason, for the sync view."""
+    with desk.read() as connection:
+        rows = connection.execute(select(OB.c.seq, OB.c.op_id, OB.c.kind, OB.c.entity_id, OB.c.state, OB.c.last_error,
+                                         OB.c.attempts, OB.c.device_time, D.c.code)
+                                  .outerjoin(D, D.c.uid == OB.c.entity_id)
+                                  .where(OB.c.state.in_(("pending", "rejected"))).order_by(OB.c.seq).limit(1000)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def counts(desk: Desk) -> dict[str, int]:
+    with desk.read() as connection:
+        rows = connection.execute(select(OB.c.state, func.count()).group_by(OB.c.state)).all()
+    return {"pending": 0, "sent": 0, "rejected": 0} | {state: n for state, n in rows}
+
+
+# -- pulled changes --------------------------------------------------------------------------
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC) if text else None
+
+
+def _has_pending(connection: Connection, dossier_uid: str) -> bool:
+    return connection.execute(select(OB.c.seq).where(OB.c.entity_id == dossier_uid, OB.c.state != "sent")
+                              .limit(1)).first() is not None
+
+
+def _apply_received(connection: Connection, p: dict[str, Any]) -> None:
+    if connection.execute(select(D.c.id).where(D.c.uid == p["dossier_id"])).first():
+        return
+    procedure = version_in_force(connection, p["procedure_code"], date.fromisoformat(p["procedure_version"]))
+    received, due = _when(p["received_at"]), _when(p["due_at"])
+    dossier_id = connection.execute(insert(D).values(
+        uid=p["dossier_id"], code=p["code"], procedure_version_id=procedure.version_id, owner_name=p["owner_name"],
+        owner_kind=p["owner_kind"], owner_id_number=p["owner_id_number"],
+        owner_birth_date=date.fromisoformat(p["owner_birth_date"]) if p.get("owner_birth_date") else None,
+        owner_sex=p["owner_sex"], owner_address=p["owner_address"], owner_phone=p["owner_phone"],
+        owner_email=p["owner_email"], channel=p["channel"], return_method=p["return_method"],
+        sets_count=p["sets_count"], summary=p.get("summary", ""), received_at=received, due_at=due,
+        original_due_at=due, status=p["status_after"], fee_amount=p["fee_amount"], fee_detail=p["fee_detail"],
+        fee_exemption="", pages=p["pages"], copies=p["copies"], workstation_no=p["workstation_no"],
+        received_by=p["actor"], reschedule_count=0, rating="", updated_at=received,
+        search_text=search_text(p["code"], p["owner_name"], p["owner_id_number"], p["owner_phone"]),
+    )).inserted_primary_key[0]
+    if p["documents"]:
+        connection.execute(insert(DD), [{"dossier_id": dossier_id, "position": i, **d}
+                                        for i, d in enumerate(p["documents"], start=1)])
+    _insert_event(connection, dossier_id, p)
+
+
+def _insert_event(connection: Connection, dossier_id: int, p: dict[str, Any]) -> None:
+    if connection.execute(select(E.c.id).where(E.c.uid == p["event_id"])).first():
+        return
+    core = {"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"}
+    connection.execute(insert(E).values(uid=p["event_id"], dossier_id=dossier_id, kind=p["kind"],
+                                        status_after=p["status_after"], actor=p["actor"],
+                                        device_time=_when(p["device_time"]),
+                                        payload={k: v for k, v in p.items() if k not in core}))
+
+
+def _apply_event(connection: Connection, p: dict[str, Any]) -> None:
+    row = connection.execute(select(D.c.id, D.c.due_at).where(D.c.uid == p["dossier_id"])).first()
+    if row is None:
+        return  # its reception is on a page not yet pulled or not ours to keep
+    _insert_event(connection, row.id, p)
+    if _has_pending(connection, p["dossier_id"]):
+        return  # local changes not yet accepted upstream are never overwritten
+    columns: dict[str, Any] = {"status": p["status_after"], "updated_at": _when(p["device_time"])}
+    if p.get("due_at"):
+        columns["due_at"] = _when(p["due_at"])
+    if p["kind"] in (Action.FINISH.value, Action.REFUSE.value, Action.STOP.value, Action.WITHDRAW.value):
+        columns["finished_at"] = _when(p["device_time"])
+    if p["kind"] == Action.HAND_OVER.value:
+        columns["returned_at"] = _when(p["device_time"])
+    connection.execute(update(D).where(D.c.id == row.id).values(**columns))
+
+
+def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) -> int:
+    """One page of others' changes and the new cursor, in one transaction: the cursor is never
+    ahead of what was applied. Returns how many changes were applied."""
+    applied = 0
+    with desk.write() as connection:
+        for change in changes:
+            if change["entity"] != "dossier":
+                continue  # another workstation's receipts stay on that workstation and upstream
+            payload = change["payload"]
+            if change["kind"] == "dossier.received":
+                _apply_received(connection, payload)
+            else:
+                _apply_event(connection, payload)
+            applied += 1
+        save_settings(connection, sync_cursor=next_cursor)
+    desk.forget_cached()
+    return applied
+
+
+def save_sync_state(desk: Desk, **values: Any) -> None:
+    with desk.write() as connection:
+        save_settings(connection, **values)
+    desk.forget_cached()

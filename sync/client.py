@@ -1,0 +1,175 @@
+"""The desk's sync client (no Qt): push the outbox, then pull what others did.
+
+Learned from the anchors (shared/anchors.md): a failed round always schedules its own retry; a
+lost acknowledgement is harmless (the hub answers a replay with the stored result); big batches
+are halved on 413; a rejected op holds back only its own dossier; online means the hub answered.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from app.core.errors import DeskError
+from app.services import sync_state
+from app.services.desk import Desk
+from sync.credentials import load_token, save_token
+from sync.protocol import MAX_BYTES, MAX_OPS, SCHEMA, EnrollResponse, PullResponse, PushResponse
+
+TIMEOUT = (5, 30)  # connect, read (seconds)
+BASE_DELAY, MAX_DELAY = 2.0, 600.0
+APP_VERSION = "0.1.0"
+
+
+class SyncStopped(DeskError):
+    """The hub refused this workstation (revoked, unknown, outdated): retrying will not help."""
+
+    code = "sync_stopped"
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    online: bool
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    problem: str = ""  # Vietnamese, for the status bar
+    retry_in: float = 0.0  # seconds until the next automatic round after a failure
+    clock_offset_s: float = 0.0
+    stopped: bool = False
+
+
+class Backoff:
+    """Full jitter: a random wait up to 2 s, doubling each failure to 10 minutes; reset on success."""
+
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self.failures = 0
+        self.rng = rng or random.Random()
+
+    def next_delay(self) -> float:
+        ceiling = min(MAX_DELAY, BASE_DELAY * 2**self.failures)
+        self.failures += 1
+        return self.rng.uniform(0, ceiling)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def _offset(server_time: str) -> float:
+    return (datetime.fromisoformat(server_time) - datetime.now(UTC)).total_seconds()
+
+
+def _problem(response: requests.Response) -> str:
+    try:
+        return response.json().get("message") or response.text
+    except ValueError:
+        return response.text[:200]
+
+
+def enroll(desk: Desk, hub_url: str, code: str, device_name: str,
+           session: requests.Session | None = None) -> EnrollResponse:
+    """Enrolls this workstation with a one-time code from the hub's admin; the token goes to the keyring."""
+    http = session or requests.Session()
+    try:
+        response = http.post(f"{hub_url.rstrip('/')}/api/v1/devices/enroll", timeout=TIMEOUT,
+                             json={"schema": SCHEMA, "code": code, "device_name": device_name,
+                                   "app_version": APP_VERSION})
+    except requests.RequestException:
+        raise DeskError("Không kết nối được tới hệ thống cấp trên. Hãy kiểm tra địa chỉ và đường truyền.") from None
+    if response.status_code != 200:
+        raise DeskError(_problem(response))
+    got = EnrollResponse.model_validate(response.json())
+    save_token(hub_url, got.device_id, got.token)
+    sync_state.save_sync_state(desk, hub_url=hub_url.rstrip("/"), device_id=got.device_id, sync_cursor=0,
+                               agency_id=got.agency_id, workstation_no=got.workstation_no)
+    return got
+
+
+class SyncClient:
+    def __init__(self, desk: Desk, *, session: requests.Session | None = None, token: str | None = None) -> None:
+        settings = desk.settings()
+        if not settings.hub_url or not settings.device_id:
+            raise DeskError("Máy trạm chưa đăng ký với hệ thống cấp trên.")
+        self.desk, self.base = desk, settings.hub_url
+        self.http = session or requests.Session()
+        self.token = token or load_token(settings.hub_url, settings.device_id)
+        if not self.token:
+            raise DeskError("Không tìm thấy mã đồng bộ của máy trạm trong kho mật khẩu. Hãy đăng ký lại.")
+        self.http.headers["Authorization"] = f"Bearer {self.token}"
+        self.backoff = Backoff()
+        self.max_ops = MAX_OPS
+
+    def _check(self, response: requests.Response) -> None:
+        if response.status_code in (401, 403, 426):
+            raise SyncStopped(_problem(response))
+        if response.status_code >= 500:
+            raise requests.HTTPError(f"hub answered {response.status_code}")
+
+    def push(self) -> tuple[int, int, float]:
+        """Returns (sent, rejected, clock offset); stops when a batch makes no progress."""
+        sent = rejected = 0
+        offset = 0.0
+        while batch := sync_state.next_batch(self.desk, max_ops=self.max_ops, max_bytes=MAX_BYTES - 64 * 1024):
+            body = {"schema": SCHEMA, "ops": [self._wire(op) for op in batch]}
+            response = self.http.post(f"{self.base}/api/v1/sync/push", json=body, timeout=TIMEOUT)
+            if response.status_code == 413 and self.max_ops > 1:
+                self.max_ops = max(1, self.max_ops // 2)
+                continue
+            if response.status_code == 429:
+                raise RetryLater(float(response.headers.get("Retry-After", "30")))
+            self._check(response)
+            answer = PushResponse.model_validate(response.json())
+            results = [r.model_dump() for r in answer.results]
+            sync_state.record_results(self.desk, results)
+            offset = _offset(answer.server_time)
+            done = sum(r["status"] in ("applied", "duplicate") for r in results)
+            rejected += sum(r["status"] in ("rejected", "conflict") and r["code"] != "held_back" for r in results)
+            sent += done
+            if not done:
+                break
+        return sent, rejected, offset
+
+    @staticmethod
+    def _wire(op: sync_state.PendingOp) -> dict[str, Any]:
+        return {"op_id": op.op_id, "entity": op.entity, "entity_id": op.entity_id, "kind": op.kind,
+                "payload": op.payload, "payload_sha256": op.payload_sha256, "actor": op.actor,
+                "device_time": op.device_time.isoformat(), "device_seq": op.seq}
+
+    def pull(self) -> int:
+        applied = 0
+        while True:
+            cursor = self.desk.settings().sync_cursor
+            response = self.http.get(f"{self.base}/api/v1/sync/pull", params={"since": cursor}, timeout=TIMEOUT)
+            self._check(response)
+            page = PullResponse.model_validate(response.json())
+            applied += sync_state.apply_pulled(self.desk, [c.model_dump() for c in page.changes], page.next_cursor)
+            if not page.more:
+                return applied
+
+    def round(self) -> RoundResult:
+        """Push then pull. Never raises for network trouble: the result says when to try again."""
+        try:
+            sent, rejected, offset = self.push()
+            pulled = self.pull()
+        except SyncStopped as stop:
+            return RoundResult(online=True, problem=stop.message, stopped=True)
+        except RetryLater as later:
+            return RoundResult(online=True, problem="Hệ thống cấp trên đang bận; sẽ thử lại.", retry_in=later.seconds)
+        except (requests.RequestException, ValueError):
+            delay = self.backoff.next_delay()
+            return RoundResult(online=False, problem="Không kết nối được hệ thống cấp trên; sẽ tự thử lại.",
+                               retry_in=delay)
+        self.backoff.reset()
+        sync_state.save_sync_state(self.desk, sync_last_success=datetime.now(UTC).isoformat(),
+                                   sync_clock_offset_s=round(offset, 1))
+        return RoundResult(online=True, pushed=sent, rejected=rejected, pulled=pulled, clock_offset_s=offset)
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds

@@ -1,0 +1,1 @@
+"""The reference upstream server (the hub): enrollment, exactly-once push, commit-ordered pull."""

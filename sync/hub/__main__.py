@@ -1,0 +1,61 @@
+"""`python -m sync.hub`: run the reference upstream server and administer it.
+
+    python -m sync.hub serve [--db URL] [--host 127.0.0.1] [--port 8470]
+    python -m sync.hub create-code --agency-id 000.17.22.H56 --commune "Xã Quảng Phú" --workstation 2
+    python -m sync.hub devices
+    python -m sync.hub revoke DEVICE_ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.core.errors import DeskError
+from sync.hub.admin import create_enroll_code, list_devices, revoke
+from sync.hub.store import open_hub
+
+DEFAULT_DB = "sqlite:///hub.sqlite"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sync.hub", description="Máy chủ đồng bộ cấp trên (hub)")
+    parser.add_argument("--db", default=DEFAULT_DB, help="SQLAlchemy URL: sqlite:///hub.sqlite or postgresql+psycopg://…")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="chạy máy chủ")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8470)
+    code = sub.add_parser("create-code", help="tạo mã đăng ký một lần (10 phút) cho một máy trạm")
+    code.add_argument("--agency-id", required=True)
+    code.add_argument("--commune", required=True)
+    code.add_argument("--workstation", type=int, required=True)
+    sub.add_parser("devices", help="liệt kê máy trạm")
+    gone = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy trạm")
+    gone.add_argument("device_id")
+    args = parser.parse_args(argv)
+    engine = open_hub(args.db)
+    try:
+        if args.command == "serve":
+            import uvicorn
+
+            from sync.hub.api import create_app
+
+            uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+        elif args.command == "create-code":
+            code_text = create_enroll_code(engine, args.agency_id, args.commune, args.workstation)
+            print(f"Mã đăng ký cho máy trạm số {args.workstation} của {args.commune}: {code_text} (dùng trong 10 phút)")
+        elif args.command == "devices":
+            for d in list_devices(engine):
+                state = "đã thu hồi" if d.revoked_at else "hoạt động"
+                print(f"{d.id}\t{d.agency_id}\tmáy trạm {d.workstation_no}\t{d.name}\t{state}")
+        elif args.command == "revoke":
+            revoke(engine, args.device_id)
+            print("Đã thu hồi.")
+    except DeskError as error:
+        print(f"Lỗi: {error.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

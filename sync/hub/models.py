@@ -1,0 +1,104 @@
+"""The hub's tables. Every row belongs to one agency (commune); a device token sees only its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)  # mã định danh cơ quan
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"))
+    workstation_no: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Device(Base):
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the token itself is never stored
+    workstation_no: Mapped[int] = mapped_column(Integer)
+    app_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AppliedOp(Base):
+    """Written in the transaction of the op's effect: a replay finds it and gets the same answer."""
+
+    __tablename__ = "applied_op"
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    result: Mapped[Any] = mapped_column(JSON)
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Dossier(Base):
+    __tablename__ = "dossier"
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[int] = mapped_column(Integer)
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    owner_name: Mapped[str] = mapped_column(String(200))
+    snapshot: Mapped[Any] = mapped_column(JSON)
+    due_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DossierEvent(Base):
+    __tablename__ = "dossier_event"
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_uid: Mapped[str] = mapped_column(ForeignKey("dossier.uid"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status_after: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(120))
+    device_id: Mapped[str] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[Any] = mapped_column(JSON)
+
+
+class Receipt(Base):
+    __tablename__ = "receipt"
+    __table_args__ = (UniqueConstraint("agency_id", "template_symbol", "series_symbol", "number"),)
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"), index=True)
+    dossier_uid: Mapped[str | None] = mapped_column(String(36))
+    template_symbol: Mapped[str] = mapped_column(String(20))
+    series_symbol: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    payload: Mapped[Any] = mapped_column(JSON)
+
+
+class Change(Base):
+    """What devices pull: written under a lock so that seq order is commit order (PostgreSQL too)."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_agency_seq", "agency_id", "seq"), {"sqlite_autoincrement": True})
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[Any] = mapped_column(JSON)
+    origin_device: Mapped[str] = mapped_column(String(36))

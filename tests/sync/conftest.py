@@ -1,0 +1,62 @@
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+import uvicorn
+
+from app.services.commune import CommuneSetup, init_commune
+from app.services.desk import Desk
+from app.store.engine import open_database
+from sync.client import SyncClient, enroll
+from sync.hub.admin import create_enroll_code
+from sync.hub.api import create_app
+from sync.hub.store import open_hub
+
+COMMUNE_A = ("000.17.22.H56", "Xã Quảng Phú")
+COMMUNE_B = ("000.18.31.H56", "Xã Hoằng Hóa")
+
+
+@dataclass
+class Hub:
+    url: str
+    engine: object
+
+
+@pytest.fixture
+def hub(tmp_path):
+    engine = open_hub(f"sqlite:///{tmp_path / 'hub.sqlite'}")
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "hub did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield Hub(f"http://127.0.0.1:{port}", engine)
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def make_desk(tmp_path, clock, hub):
+    made = []
+
+    def make(name: str, workstation: int, commune=COMMUNE_A, *, enrolled: bool = True) -> Desk:
+        desk = Desk(open_database(tmp_path / f"{name}.sqlite"), actor=f"Cán bộ {name}", clock=clock)
+        init_commune(desk, CommuneSetup(commune[0], commune[1], workstation_no=workstation))
+        if enrolled:
+            code = create_enroll_code(hub.engine, commune[0], commune[1], workstation)
+            enroll(desk, hub.url, code, f"Máy {name}")
+        made.append(desk)
+        return desk
+
+    yield make
+    for desk in made:
+        desk.db.dispose()
+
+
+def client(desk: Desk) -> SyncClient:
+    return SyncClient(desk)

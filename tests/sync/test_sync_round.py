@@ -1,0 +1,140 @@
+import threading
+
+import pytest
+import requests
+from sqlalchemy import func, select, text
+
+from app.services import processing, sync_state
+from app.services.queries import search_dossiers
+from app.services.reception import receive_dossier
+from sync.client import SyncClient, enroll
+from sync.hub.admin import create_enroll_code, revoke
+from sync.hub.models import AppliedOp, Change, Dossier
+from tests.helpers.data import birth, marriage_status
+from tests.sync.conftest import COMMUNE_A, COMMUNE_B
+
+
+def hub_count(hub, model):
+    with hub.engine.connect() as c:
+        return c.execute(select(func.count()).select_from(model)).scalar()
+
+
+def test_two_workstations_see_each_others_dossiers_exactly_once(make_desk, hub):
+    one, two = make_desk("mot", 1), make_desk("hai", 2)
+    a = receive_dossier(one, birth("Nguyễn Văn Đức"))
+    b = receive_dossier(two, marriage_status("Trần Thị Bình"))
+    processing.forward(two, b.uid, to_unit="Tư pháp")
+    for desk in (one, two, one, two):
+        result = SyncClient(desk).round()
+        assert result.online and not result.problem
+    assert [r.code for r in search_dossiers(one, "tran thi binh")] == [b.code]
+    assert [r.code for r in search_dossiers(two, "nguyen van duc")] == [a.code]
+    assert search_dossiers(one, "tran thi binh")[0].status.label == "Đang xử lý"
+    assert hub_count(hub, Dossier) == 2 and hub_count(hub, AppliedOp) == 3
+    assert sync_state.counts(one) == {"pending": 0, "sent": 1, "rejected": 0}
+    assert one.settings().sync_last_success
+
+
+def test_replayed_batches_in_parallel_give_one_row_per_op_and_the_same_answers(make_desk, hub):
+    desk = make_desk("mot", 1)
+    for k in range(5):
+        got = receive_dossier(desk, birth(f"Người số {k}"))
+        processing.forward(desk, got.uid, to_unit="Tư pháp")
+    batch = sync_state.next_batch(desk, max_ops=200, max_bytes=10**6)
+    body = {"schema": 1, "ops": [SyncClient._wire(op) for op in batch]}
+    token = SyncClient(desk).token
+    answers = []
+
+    def send():
+        response = requests.post(f"{hub.url}/api/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"})
+        answers.append([(r["op_id"], r["status"]) for r in response.json()["results"]])
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    send()
+    assert hub_count(hub, AppliedOp) == 10 and hub_count(hub, Dossier) == 5 and hub_count(hub, Change) == 10
+    statuses = [{status for _, status in answer} for answer in answers]
+    assert sum(s == {"applied"} for s in statuses) <= 1 and all(s <= {"applied", "duplicate"} for s in statuses)
+    assert {op for op, _ in answers[0]} == {op.op_id for op in batch}
+
+
+def test_tenant_isolation(make_desk, hub):
+    a, b = make_desk("a", 1, COMMUNE_A), make_desk("b", 1, COMMUNE_B)
+    got = receive_dossier(a, birth("Nguyễn Văn Đức"))
+    SyncClient(a).round()
+    SyncClient(b).round()
+    assert search_dossiers(b, "nguyen van duc") == []  # B never reads A's data
+    op = sync_state.next_batch(a, max_ops=1, max_bytes=10**6)  # nothing pending on A any more
+    assert op == []
+    with a.read() as c:
+        row = c.execute(text("SELECT * FROM outbox LIMIT 1")).mappings().one()
+    import json
+    forged = {"op_id": "00000000-0000-0000-0000-000000000001", "entity": "dossier", "entity_id": got.uid,
+              "kind": "dossier.forwarded", "payload": {**json.loads(row["payload"]), "kind": "forwarded"},
+              "payload_sha256": "x", "actor": "b", "device_time": "2026-11-18T02:00:00+00:00", "device_seq": 1}
+    from sync.canonical import payload_hash
+    forged["payload_sha256"] = payload_hash(forged["payload"])
+    response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 1, "ops": [forged]},
+                             headers={"Authorization": f"Bearer {SyncClient(b).token}"})
+    assert response.json()["results"][0]["code"] == "unknown_dossier"  # B cannot touch A's dossier
+    copied = {**forged, "op_id": "00000000-0000-0000-0000-000000000002", "kind": "dossier.received",
+              "payload": json.loads(row["payload"])}
+    copied["payload_sha256"] = payload_hash(copied["payload"])
+    response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 1, "ops": [copied]},
+                             headers={"Authorization": f"Bearer {SyncClient(b).token}"})
+    assert response.json()["results"][0]["code"] == "wrong_agency"
+
+
+def test_a_revoked_workstation_is_stopped_with_the_reason(make_desk, hub):
+    desk = make_desk("mot", 1)
+    receive_dossier(desk, birth())
+    revoke(hub.engine, desk.settings().device_id)
+    result = SyncClient(desk).round()
+    assert result.stopped and "thu hồi" in result.problem
+    assert sync_state.counts(desk)["pending"] == 1  # nothing lost: it waits in the outbox
+
+
+def test_an_enrollment_code_works_once(make_desk, hub):
+    desk = make_desk("mot", 1, enrolled=False)
+    code = create_enroll_code(hub.engine, *COMMUNE_A, 1)
+    enroll(desk, hub.url, code, "Máy một")
+    other = make_desk("hai", 2, enrolled=False)
+    with pytest.raises(Exception, match="đã được dùng"):
+        enroll(other, hub.url, code, "Máy hai")
+
+
+def test_offline_round_says_so_and_backs_off(make_desk, hub):
+    desk = make_desk("mot", 1)
+    receive_dossier(desk, birth())
+    sync = SyncClient(desk)
+    sync.base = "http://127.0.0.1:9"  # nothing listens there
+    first, second = sync.round(), sync.round()
+    assert not first.online and "Không kết nối" in first.problem
+    assert 0 <= first.retry_in <= 2 and 0 <= second.retry_in <= 4
+    assert sync_state.counts(desk)["pending"] == 1
+
+
+def test_a_rejected_op_holds_back_only_its_own_dossier(make_desk, hub):
+    desk = make_desk("mot", 1)
+    held = receive_dossier(desk, marriage_status("Lê Văn Cường"))
+    free = receive_dossier(desk, birth("Nguyễn Văn Đức"))
+    with desk.write() as c:  # the hub will see a forged reception of another commune and reject it
+        c.execute(text("UPDATE outbox SET payload = replace(payload, '000.17.22.H56', '000.99.99.H56') "
+                       "WHERE entity_id = :u"), {"u": held.uid})
+        row = c.execute(text("SELECT payload FROM outbox WHERE entity_id = :u"), {"u": held.uid}).scalar()
+        import json
+
+        from sync.canonical import payload_hash
+        c.execute(text("UPDATE outbox SET payload_sha256 = :h WHERE entity_id = :u"),
+                  {"h": payload_hash(json.loads(row)), "u": held.uid})
+    processing.forward(desk, held.uid, to_unit="Tư pháp")
+    processing.forward(desk, free.uid, to_unit="Tư pháp")
+    result = SyncClient(desk).round()
+    assert result.rejected == 1 and result.pushed == 2
+    problems = sync_state.sync_problems(desk)
+    assert [(p["kind"], p["state"]) for p in problems] == [("dossier.received", "rejected"),
+                                                           ("dossier.forwarded", "pending")]
+    assert "không thuộc cơ quan" in problems[0]["last_error"]
