@@ -36,7 +36,7 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None, probe: boo
         lock.release()
 
 
-CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-test", "desk"}
+CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-test", "desk", "enroll", "sync"}
 
 
 def main(argv: list[str] | None = None) -> int:

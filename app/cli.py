@@ -138,6 +138,26 @@ def cmd_fee(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from sync.client import enroll
+
+    desk = _desk(args)
+    got = enroll(desk, args.hub, args.code, args.name or desk.settings().device_name)
+    print(f"Đã đăng ký với hệ thống cấp trên: {got.commune_name} ({got.agency_id}), máy trạm số {got.workstation_no}.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.client import SyncClient
+
+    result = SyncClient(_desk(args)).round()
+    if result.problem:
+        print(result.problem, file=sys.stderr)
+        return 1
+    print(f"Đã gửi {result.pushed} thay đổi, nhận {result.pulled} thay đổi; bị từ chối {result.rejected}.")
+    return 0
+
+
 def cmd_self_test(args: argparse.Namespace) -> int:
     from app.selftest import run_self_test
 
@@ -188,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exemption")
     p.set_defaults(run=cmd_fee)
     add("self-test", "tự kiểm tra").set_defaults(run=cmd_self_test)
+    p = add("enroll", "đăng ký máy trạm với hệ thống cấp trên bằng mã một lần")
+    p.add_argument("--hub", required=True, help="địa chỉ hệ thống cấp trên, ví dụ http://10.0.0.5:8470")
+    p.add_argument("--code", required=True, help="mã đăng ký do quản trị cấp trên cấp (dùng trong 10 phút)")
+    p.add_argument("--name", help="tên máy trạm")
+    p.set_defaults(run=cmd_enroll)
+    add("sync", "đồng bộ ngay một lượt").set_defaults(run=cmd_sync)
     add("desk", "mở cửa sổ làm việc").set_defaults(run=cmd_desk)
     return parser
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QTabWidget
 
 from app.core.errors import DeskError
 from app.services.desk import Desk
@@ -22,15 +22,42 @@ from app.ui.receipts_view import ReceiptsView
 from app.ui.reception_view import ReceptionView
 from app.ui.runner import Runner
 from app.ui.settings_view import SettingsView
+from app.ui.sync_scheduler import SyncScheduler
+from app.ui.sync_view import SyncView
 
 STATUS_REFRESH_MS = 30_000
+CLOCK_WARNING_S = 300
+
+
+def sync_line(scheduler: SyncScheduler, counts: dict[str, int], offset_s: float) -> str:
+    """The truth about sync in one line: a word and a mark for the state, never colour alone."""
+    if not scheduler.enrolled:
+        return "Chưa đăng ký với hệ thống cấp trên"
+    last = scheduler.last
+    if scheduler.stopped_reason:
+        state = f"⛔ Đã dừng: {scheduler.stopped_reason}"
+    elif last is None:
+        state = "… Chưa đồng bộ lần nào từ khi mở"
+    elif last.online:
+        state = "● Trực tuyến"
+    else:
+        state = "○ Ngoại tuyến (sẽ tự thử lại)"
+    parts = [state]
+    if counts.get("rejected"):
+        parts.append(f"⚠ {counts['rejected']} thay đổi bị từ chối (xem thẻ Đồng bộ)")
+    if abs(offset_s) > CLOCK_WARNING_S:
+        parts.append(f"⚠ Giờ máy lệch {abs(offset_s) / 60:.0f} phút so với hệ thống cấp trên")
+    return "  ·  ".join(parts)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, desk: Desk, runner: Runner | None = None) -> None:
+    def __init__(self, desk: Desk, runner: Runner | None = None, *, sync_runner: Runner | None = None,
+                 autostart_sync: bool = True) -> None:
         super().__init__()
         self.desk = desk
         self.runner = runner or Runner(parent=self)
+        # Network rounds get their own pool: a slow line never queues the desk's database work.
+        self.scheduler = SyncScheduler(desk, sync_runner or Runner(parent=self), self)
         settings = desk.settings()
         self.setWindowTitle(f"Một cửa – {settings.agency_name} ({settings.agency_id})")
         self.tabs = QTabWidget()
@@ -42,9 +69,18 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.receipts, "Biên lai")
         self.settings_view = SettingsView(desk, self.runner)
         self.tabs.addTab(self.settings_view, "Danh mục và cài đặt")
+        self.sync_view = SyncView(desk, self.runner, self.scheduler)
+        self.tabs.addTab(self.sync_view, "Đồng bộ")
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
+        self.sync_status = QLabel()
+        self.sync_button = QPushButton("Đồng bộ ngay")
+        self.sync_button.clicked.connect(self.scheduler.sync_now)
         self.statusBar().addPermanentWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.statusBar().addPermanentWidget(self.sync_button)
+        self.scheduler.started.connect(lambda: self.sync_status.setText("⟳ Đang đồng bộ…"))
+        self.scheduler.finished.connect(lambda _: self.refresh())
         self.reception.received.connect(self._received)
         self.dossiers.opened.connect(self.open_detail)
         table = self.dossiers.table
@@ -56,6 +92,8 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.dossiers.reload()
         self.update_status()
+        if autostart_sync:
+            self.scheduler.start()
 
     # backwards-compatible handles used by tests and scripts
     @property
@@ -79,6 +117,7 @@ class MainWindow(QMainWindow):
             lambda: public_list_job(self.desk)))
 
     def _received(self, result: Counter) -> None:
+        self.scheduler.changed_locally()
         got = result.received
         self.statusBar().showMessage(f"Đã tiếp nhận hồ sơ {got.code}.", 15_000)
         self.refresh()
@@ -91,6 +130,7 @@ class MainWindow(QMainWindow):
     def open_detail(self, uid: str) -> DossierDetail:
         detail = DossierDetail(self.desk, self.runner, uid, self)
         detail.changed.connect(self.refresh)
+        detail.changed.connect(self.scheduler.changed_locally)
         detail.print_wanted.connect(lambda kind, dossier: self.open_print(
             lambda: dossier_job(self.desk, kind, dossier)))
         detail.open()
@@ -129,6 +169,7 @@ class MainWindow(QMainWindow):
             f"{settings.device_name} (máy trạm số {settings.workstation_no})  ·  Tệp dữ liệu: {self.desk.db.path}"
             f"  ·  {counts['pending']} thay đổi chờ đồng bộ lên hệ thống cấp trên"
         )
+        self.sync_status.setText(sync_line(self.scheduler, counts, settings.sync_clock_offset_s))
 
     def _restore_geometry(self) -> None:
         settings = QSettings()

@@ -1,0 +1,138 @@
+"""What waits to be synced and why: each pending or refused change with its reason in Vietnamese
+and what the official can do; enrollment with the upstream system; "Đồng bộ ngay"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import DeskError
+from app.core.lifecycle import ACTION_LABELS
+from app.services import sync_state
+from app.services.clock import show
+from app.services.desk import Desk
+from app.ui.errors import show_error
+from app.ui.runner import Runner
+from app.ui.sync_scheduler import SyncScheduler
+from sync.client import enroll
+
+KINDS = {f"dossier.{a.value}": label for a, label in ACTION_LABELS.items()} | {
+    "receipt.issued": "Lập biên lai", "receipt.voided": "Hủy biên lai"}
+ADVICE_REJECTED = ("Hệ thống cấp trên từ chối thao tác này; các thao tác sau của cùng hồ sơ đang chờ. "
+                   "Xử lý theo lý do, rồi bấm «Gửi lại»; nếu chưa rõ, hãy gọi quản trị cấp trên.")
+HEADERS = ["Lúc", "Mã hồ sơ", "Việc", "Tình trạng", "Số lần gửi", "Lý do / việc cần làm"]
+
+
+class EnrollDialog(QDialog):
+    def __init__(self, desk: Desk, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.runner = desk, runner
+        self.setWindowTitle("Đăng ký máy trạm với hệ thống cấp trên")
+        self.hub = QLineEdit(desk.settings().hub_url, placeholderText="http://địa-chỉ-hệ-thống:8470")
+        self.code = QLineEdit(placeholderText="Mã một lần do quản trị cấp trên cấp, ví dụ KLJ6-5T8Q")
+        self.name = QLineEdit(desk.settings().device_name)
+        self.error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        form = QFormLayout()
+        form.addRow("Địa chỉ hệ thống cấp trên", self.hub)
+        form.addRow("Mã đăng ký", self.code)
+        form.addRow("Tên máy trạm", self.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đăng ký")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(self.error)
+        column.addWidget(buttons)
+
+    def submit(self) -> None:
+        hub, code, name = self.hub.text().strip(), self.code.text().strip(), self.name.text().strip()
+        if not hub or not code:
+            self.error.setText("Hãy nhập địa chỉ hệ thống cấp trên và mã đăng ký.")
+            return
+
+        def failed(error: Exception) -> None:
+            self.error.setText(error.message if isinstance(error, DeskError) else str(error))
+
+        self.runner.run(lambda: enroll(self.desk, hub, code, name or "Máy trạm"), lambda _: self.accept(), failed)
+
+
+class SyncView(QWidget):
+    def __init__(self, desk: Desk, runner: Runner, scheduler: SyncScheduler, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.runner, self.scheduler = desk, runner, scheduler
+        self.summary = QLabel(wordWrap=True)
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.sync_button = QPushButton("Đồng bộ ngay")
+        self.retry_button = QPushButton("Gửi lại thao tác đã chọn")
+        self.enroll_button = QPushButton("Đăng ký máy trạm…")
+        self.sync_button.clicked.connect(scheduler.sync_now)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.enroll_button.clicked.connect(self.open_enroll)
+        buttons = QHBoxLayout()
+        for button in (self.sync_button, self.retry_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.enroll_button)
+        column = QVBoxLayout(self)
+        column.addWidget(self.summary)
+        column.addLayout(buttons)
+        column.addWidget(self.table, 1)
+        self.rows: list[dict[str, Any]] = []
+        scheduler.finished.connect(lambda _: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        self.runner.run(lambda: sync_state.sync_problems(self.desk), self._show, lambda e: show_error(self, e))
+
+    def _show(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            refused = row["state"] == "rejected"
+            values = (show(row["device_time"]), row["code"] or "", KINDS.get(row["kind"], row["kind"]),
+                      "Bị từ chối" if refused else "Chờ gửi", str(row["attempts"]),
+                      f"{row['last_error']} — {ADVICE_REJECTED}" if refused else "Sẽ tự gửi khi có kết nối.")
+            for column, value in enumerate(values):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        settings = self.desk.settings()
+        if not self.scheduler.enrolled:
+            self.summary.setText("Máy trạm <b>chưa đăng ký</b> với hệ thống cấp trên: mọi thay đổi được giữ an toàn "
+                                 "trên máy này và sẽ gửi đi sau khi đăng ký.")
+        else:
+            last = settings.sync_last_success or "chưa có"
+            self.summary.setText(f"Hệ thống cấp trên: <b>{settings.hub_url}</b>. Lần đồng bộ thành công gần nhất: "
+                                 f"{last[:16].replace('T', ' ')} (UTC). {len(rows)} thay đổi đang chờ hoặc bị từ chối.")
+
+    def retry_selected(self) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            return
+        op_id = self.rows[selected[0].row()]["op_id"]
+        self.runner.run(lambda: sync_state.retry_rejected(self.desk, op_id),
+                        lambda _: (self.reload(), self.scheduler.sync_now()), lambda e: show_error(self, e))
+
+    def open_enroll(self) -> EnrollDialog:
+        dialog = EnrollDialog(self.desk, self.runner, self)
+        dialog.accepted.connect(lambda: (self.scheduler.enrolled_now(), self.reload()))
+        dialog.open()
+        return dialog
