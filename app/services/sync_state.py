@@ -40,23 +40,35 @@ class PendingOp:
         return self.payload.get("dossier_id") or self.entity_id if self.entity == "receipt" else self.entity_id
 
 
+PAGE = 500
+
+
+def _pending(row: Any) -> PendingOp:
+    return PendingOp(row.seq, row.op_id, row.entity, row.entity_id, row.kind, json.loads(row.payload),
+                     row.payload_sha256, row.actor, row.device_time, len(row.payload))
+
+
 def next_batch(desk: Desk, *, max_ops: int, max_bytes: int) -> list[PendingOp]:
-    """Pending ops in device order, skipping every dossier that has a rejected op waiting."""
+    """Pending ops in device order, skipping every dossier that has a rejected op waiting. Reads the
+    outbox a page at a time: after a week offline it holds tens of thousands of rows."""
     with desk.read() as connection:
-        rows = connection.execute(select(OB).where(OB.c.state.in_(("pending", "rejected"))).order_by(OB.c.seq)).all()
-    blocked: set[str] = set()
-    batch: list[PendingOp] = []
-    size = 0
-    for row in rows:
-        op = PendingOp(row.seq, row.op_id, row.entity, row.entity_id, row.kind, json.loads(row.payload),
-                       row.payload_sha256, row.actor, row.device_time, len(row.payload))
-        if row.state == "rejected" or op.group in blocked:
-            blocked.add(op.group)
-            continue
-        if len(batch) >= max_ops or (batch and size + op.size > max_bytes):
-            break
-        batch.append(op)
-        size += op.size
+        blocked = {_pending(row).group for row in connection.execute(select(OB).where(OB.c.state == "rejected"))}
+        batch: list[PendingOp] = []
+        size, after = 0, 0
+        while len(batch) < max_ops:
+            rows = connection.execute(select(OB).where(OB.c.state == "pending", OB.c.seq > after)
+                                      .order_by(OB.c.seq).limit(PAGE)).all()
+            if not rows:
+                break
+            for row in rows:
+                op = _pending(row)
+                if op.group in blocked:
+                    continue
+                if len(batch) >= max_ops or (batch and size + op.size > max_bytes):
+                    return batch
+                batch.append(op)
+                size += op.size
+            after = rows[-1].seq
     return batch
 
 
@@ -92,7 +104,8 @@ def sync_problems(desk: Desk) -> list[dict[str, Any]]:
     with desk.read() as connection:
         rows = connection.execute(select(OB.c.seq, OB.c.op_id, OB.c.kind, OB.c.entity_id, OB.c.state, OB.c.last_error,
                                          OB.c.attempts, OB.c.device_time, D.c.code)
-                                  .outerjoin(D, D.c.uid == OB.c.entity_id)
+                                  .outerjoin(D, D.c.uid == func.coalesce(
+                                      func.json_extract(OB.c.payload, "$.dossier_id"), OB.c.entity_id))
                                   .where(OB.c.state.in_(("pending", "rejected"))).order_by(OB.c.seq).limit(1000)).all()
     return [dict(r._mapping) for r in rows]
 

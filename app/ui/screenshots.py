@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -18,15 +19,57 @@ from app.ui.paper_jobs import dossier_job
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
+def _enroll_for_docs(desk: Desk) -> None:
+    """Docs only: with SCREENSHOT_HUB and SCREENSHOT_CODE set, enroll this copy with a live hub,
+    keeping the token in memory (a build machine has no OS keyring)."""
+    import os
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from sync.client import enroll
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        store: ClassVar[dict[tuple[str, str], str]] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    if os.environ.get("SCREENSHOT_HUB"):
+        import time
+
+        from app.services.reception import ReceptionInput, receive_dossier
+        from sync.client import SyncClient
+
+        keyring.set_keyring(Memory())
+        enroll(desk, os.environ["SCREENSHOT_HUB"], os.environ["SCREENSHOT_CODE"], "Máy trạm 1")
+        began = time.perf_counter()
+        result = SyncClient(desk).round()  # a year of the demo commune's work, pushed in one round
+        print(f"first sync: {result.pushed} ops in {time.perf_counter() - began:.1f} s", flush=True)
+        receive_dossier(desk, ReceptionInput("2.000884", "Phạm Thu Trang"))  # one change made since
+
+
 def main() -> None:
-    if not demo_db().exists():
-        build_demo(demo_db())
+    import os
+
+    path = Path(os.environ.get("SCREENSHOT_DB") or demo_db())
+    if not path.exists():
+        build_demo(path)
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("MotCua")
-    window = MainWindow(Desk(open_database(demo_db()), actor="Nguyễn Thị Lan"))
+    desk = Desk(open_database(path), actor="Nguyễn Thị Lan")
+    _enroll_for_docs(desk)
+    window = MainWindow(desk)
     window.resize(1366, 740)
     window.show()
-    steps = [_reception, _list, _detail, _preview, _receipts, _settings]
+    steps = [_reception, _list, _detail, _preview, _receipts, _settings, _sync]
 
     def next_step() -> None:
         if not steps:
@@ -81,3 +124,9 @@ def _receipts(window: MainWindow) -> None:
 def _settings(window: MainWindow) -> None:
     window.tabs.setCurrentWidget(window.settings_view)
     QTimer.singleShot(300, lambda: _save(window, "desk-settings.png"))
+
+
+def _sync(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.sync_view)
+    window.update_status()
+    QTimer.singleShot(400, lambda: _save(window, "desk-sync.png"))

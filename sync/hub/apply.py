@@ -115,37 +115,32 @@ def _effect(connection: Connection, op: Op, device: Any) -> None:
     _record_change(connection, device.agency_id, op, device.id)
 
 
-def apply_op(engine: Engine, op: Op, device: Any) -> OpResult:
-    """One op, one transaction: its effect (or nothing) and its record. Two copies of one op in
-    parallel: the slower one fails on the record's primary key, rolls back, and reads the answer."""
+def _apply_in(connection: Connection, op: Op, device: Any) -> OpResult:
+    """One op inside the caller's transaction: its effect (or nothing, via a savepoint) and its record."""
+    seen = connection.execute(select(AppliedOp).where(AppliedOp.op_id == op.op_id)).first()
+    if seen is not None:
+        if seen.payload_sha256 != op.payload_sha256 or seen.device_id != device.id:
+            return OpResult(op_id=op.op_id, status="rejected", code="op_id_reused",
+                            message="Mã thao tác đã được dùng cho một nội dung khác.")
+        stored = OpResult(**seen.result)
+        return stored.model_copy(update={"status": "duplicate"}) if stored.status == "applied" else stored
+    if payload_hash(op.payload) != op.payload_sha256:
+        return OpResult(op_id=op.op_id, status="rejected", code="bad_hash",
+                        message="Dữ liệu gửi lên bị sai lệch trên đường truyền.")
     try:
-        return _apply_once(engine, op, device)
-    except IntegrityError:
-        return _apply_once(engine, op, device)
-
-
-def _apply_once(engine: Engine, op: Op, device: Any) -> OpResult:
-    with engine.begin() as connection:
-        seen = connection.execute(select(AppliedOp).where(AppliedOp.op_id == op.op_id)).first()
-        if seen is not None:
-            if seen.payload_sha256 != op.payload_sha256 or seen.device_id != device.id:
-                return OpResult(op_id=op.op_id, status="rejected", code="op_id_reused",
-                                message="Mã thao tác đã được dùng cho một nội dung khác.")
-            stored = OpResult(**seen.result)
-            return stored.model_copy(update={"status": "duplicate"}) if stored.status == "applied" else stored
-        if payload_hash(op.payload) != op.payload_sha256:
-            return OpResult(op_id=op.op_id, status="rejected", code="bad_hash",
-                            message="Dữ liệu gửi lên bị sai lệch trên đường truyền.")
-        try:
-            with connection.begin_nested():
-                _effect(connection, op, device)
-            result = OpResult(op_id=op.op_id, status="applied")
-        except Refused as refused:
-            result = refused.result
-        connection.execute(insert(AppliedOp).values(op_id=op.op_id, device_id=device.id,
-                                                    payload_sha256=op.payload_sha256,
-                                                    result=result.model_dump(), applied_at=now()))
+        with connection.begin_nested():
+            _effect(connection, op, device)
+        result = OpResult(op_id=op.op_id, status="applied")
+    except Refused as refused:
+        result = refused.result
+    connection.execute(insert(AppliedOp).values(op_id=op.op_id, device_id=device.id,
+                                                payload_sha256=op.payload_sha256,
+                                                result=result.model_dump(), applied_at=now()))
     return result
+
+
+def apply_op(engine: Engine, op: Op, device: Any) -> OpResult:
+    return apply_batch(engine, [op], device)[0]
 
 
 def group_of(op: Op) -> str:
@@ -155,19 +150,29 @@ def group_of(op: Op) -> str:
     return op.entity_id
 
 
-def apply_batch(engine: Engine, ops: list[Op], device: Any) -> list[OpResult]:
-    """In order; once an op of a dossier fails, that dossier's later ops in the batch are held back
-    (not recorded, so they are sent again once the cause is resolved). Other dossiers go on."""
+def _batch_once(engine: Engine, ops: list[Op], device: Any) -> list[OpResult]:
     failed: set[str] = set()
     results = []
-    for op in ops:
-        group = group_of(op)
-        if group in failed:
-            results.append(OpResult(op_id=op.op_id, status="rejected", code="held_back",
-                                    message="Chờ thao tác trước của cùng hồ sơ được xử lý."))
-            continue
-        result = apply_op(engine, op, device)
-        if result.status in ("rejected", "conflict"):
-            failed.add(group)
-        results.append(result)
+    with engine.begin() as connection:  # one commit (one fsync) for the whole batch
+        for op in ops:
+            group = group_of(op)
+            if group in failed:
+                results.append(OpResult(op_id=op.op_id, status="rejected", code="held_back",
+                                        message="Chờ thao tác trước của cùng hồ sơ được xử lý."))
+                continue
+            result = _apply_in(connection, op, device)
+            if result.status in ("rejected", "conflict"):
+                failed.add(group)
+            results.append(result)
     return results
+
+
+def apply_batch(engine: Engine, ops: list[Op], device: Any) -> list[OpResult]:
+    """In order, in one transaction; once an op of a dossier fails, that dossier's later ops in the
+    batch are held back (not recorded, so they come again once the cause is resolved). If another
+    copy of the same batch committed first (PostgreSQL, in parallel), the records' primary keys
+    make this one roll back whole; run again, it answers from those records."""
+    try:
+        return _batch_once(engine, ops, device)
+    except IntegrityError:
+        return _batch_once(engine, ops, device)
