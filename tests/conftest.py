@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import keyring
 import pytest
-from keyring.backends.null import Keyring as NullKeyring  # noqa: F401  (keeps the import checked)
 
 from app.services.clock import from_local
 from app.services.commune import CommuneSetup, init_commune
@@ -53,24 +52,10 @@ def desk(db_path, clock):
 
 @pytest.fixture(autouse=True)
 def _memory_keyring():
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1
-
-        def __init__(self):
-            self.store = {}
-
-        def get_password(self, service, username):
-            return self.store.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.store[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.store.pop((service, username), None)
+    from tests.helpers.keyring_memory import MemoryKeyring
 
     previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
+    MemoryKeyring.store = {}
+    keyring.set_keyring(MemoryKeyring())
     yield
     keyring.set_keyring(previous)
