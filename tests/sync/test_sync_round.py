@@ -152,3 +152,18 @@ def test_enroll_and_sync_from_the_command_line(tmp_path, hub, capsys):
     assert "Đã gửi 0 thay đổi" in capsys.readouterr().out
     assert main(["--db", db, "enroll", "--hub", hub.url, "--code", code]) == 2
     assert "đã được dùng" in capsys.readouterr().err
+
+
+def test_the_same_op_twice_in_one_batch_applies_once(make_desk, hub):
+    desk = make_desk("mot", 1)
+    receive_dossier(desk, birth())
+    [op] = sync_state.next_batch(desk, max_ops=10, max_bytes=10**6)
+    wire = SyncClient._wire(op)
+    reused = {**wire, "op_id": "00000000-0000-0000-0000-00000000abcd"}  # another op id, the same event
+    response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 1, "ops": [wire, wire]},
+                             headers={"Authorization": f"Bearer {SyncClient(desk).token}"})
+    assert [r["status"] for r in response.json()["results"]] == ["applied", "duplicate"]
+    response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 1, "ops": [reused]},
+                             headers={"Authorization": f"Bearer {SyncClient(desk).token}"})
+    assert response.json()["results"][0]["status"] in ("conflict", "rejected")
+    assert hub_count(hub, Dossier) == 1 and hub_count(hub, AppliedOp) == 2 and hub_count(hub, Change) == 1
