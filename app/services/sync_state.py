@@ -117,76 +117,87 @@ def counts(desk: Desk) -> dict[str, int]:
 
 
 # -- pulled changes --------------------------------------------------------------------------
+# Constant statements: a first sync applies tens of thousands of changes.
+DOSSIER_ID = select(D.c.id).where(D.c.uid == bindparam("u"))
+EVENT_ID = select(E.c.id).where(E.c.uid == bindparam("e"))
+HAS_PENDING = select(OB.c.seq).where(OB.c.entity_id == bindparam("u"), OB.c.state != "sent").limit(1)
+INSERT_DOSSIER, INSERT_DOCUMENT, INSERT_EVENT = insert(D), insert(DD), insert(E)
+UPDATE_STATE = update(D).where(D.c.id == bindparam("did")).values(
+    status=bindparam("st"), updated_at=bindparam("at"), due_at=func.coalesce(bindparam("due"), D.c.due_at),
+    finished_at=func.coalesce(bindparam("fin"), D.c.finished_at),
+    returned_at=func.coalesce(bindparam("ret"), D.c.returned_at))
+FINISHING = {Action.FINISH.value, Action.REFUSE.value, Action.STOP.value, Action.WITHDRAW.value}
 def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC) if text else None
 
 
-def _has_pending(connection: Connection, dossier_uid: str) -> bool:
-    return connection.execute(select(OB.c.seq).where(OB.c.entity_id == dossier_uid, OB.c.state != "sent")
-                              .limit(1)).first() is not None
-
-
-def _apply_received(connection: Connection, p: dict[str, Any]) -> None:
-    if connection.execute(select(D.c.id).where(D.c.uid == p["dossier_id"])).first():
-        return
-    procedure = version_in_force(connection, p["procedure_code"], date.fromisoformat(p["procedure_version"]))
+def _dossier_row(p: dict[str, Any], version_id: int) -> dict[str, Any]:
     received, due = _when(p["received_at"]), _when(p["due_at"])
-    dossier_id = connection.execute(insert(D).values(
-        uid=p["dossier_id"], code=p["code"], procedure_version_id=procedure.version_id, owner_name=p["owner_name"],
-        owner_kind=p["owner_kind"], owner_id_number=p["owner_id_number"],
-        owner_birth_date=date.fromisoformat(p["owner_birth_date"]) if p.get("owner_birth_date") else None,
-        owner_sex=p["owner_sex"], owner_address=p["owner_address"], owner_phone=p["owner_phone"],
-        owner_email=p["owner_email"], channel=p["channel"], return_method=p["return_method"],
-        sets_count=p["sets_count"], summary=p.get("summary", ""), received_at=received, due_at=due,
-        original_due_at=due, status=p["status_after"], fee_amount=p["fee_amount"], fee_detail=p["fee_detail"],
-        fee_exemption="", pages=p["pages"], copies=p["copies"], workstation_no=p["workstation_no"],
-        received_by=p["actor"], reschedule_count=0, rating="", updated_at=received,
-        search_text=search_text(p["code"], p["owner_name"], p["owner_id_number"], p["owner_phone"]),
-    )).inserted_primary_key[0]
+    birth = date.fromisoformat(p["owner_birth_date"]) if p.get("owner_birth_date") else None
+    return {
+        "uid": p["dossier_id"], "code": p["code"], "procedure_version_id": version_id, "owner_name": p["owner_name"],
+        "owner_kind": p["owner_kind"], "owner_id_number": p["owner_id_number"], "owner_birth_date": birth,
+        "owner_sex": p["owner_sex"], "owner_address": p["owner_address"], "owner_phone": p["owner_phone"],
+        "owner_email": p["owner_email"], "channel": p["channel"], "return_method": p["return_method"],
+        "sets_count": p["sets_count"], "summary": p.get("summary", ""), "received_at": received, "due_at": due,
+        "original_due_at": due, "status": p["status_after"], "fee_amount": p["fee_amount"],
+        "fee_detail": p["fee_detail"], "fee_exemption": "", "pages": p["pages"], "copies": p["copies"],
+        "workstation_no": p["workstation_no"], "received_by": p["actor"], "reschedule_count": 0, "rating": "",
+        "updated_at": received, "paused_since": None, "finished_at": None, "returned_at": None,
+        "search_text": search_text(p["code"], p["owner_name"], p["owner_id_number"], p["owner_phone"]),
+    }
+
+
+def _apply_received(connection: Connection, p: dict[str, Any], versions: dict[tuple[str, str], int]) -> None:
+    if connection.execute(DOSSIER_ID, {"u": p["dossier_id"]}).first():
+        return
+    key = (p["procedure_code"], p["procedure_version"])
+    if key not in versions:
+        versions[key] = version_in_force(connection, key[0], date.fromisoformat(key[1])).version_id
+    dossier_id = connection.execute(INSERT_DOSSIER, _dossier_row(p, versions[key])).inserted_primary_key[0]
     if p["documents"]:
-        connection.execute(insert(DD), [{"dossier_id": dossier_id, "position": i, **d}
-                                        for i, d in enumerate(p["documents"], start=1)])
+        connection.execute(INSERT_DOCUMENT, [{"dossier_id": dossier_id, "position": i, **d}
+                                             for i, d in enumerate(p["documents"], start=1)])
     _insert_event(connection, dossier_id, p)
 
 
+CORE = {"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"}
+
+
 def _insert_event(connection: Connection, dossier_id: int, p: dict[str, Any]) -> None:
-    if connection.execute(select(E.c.id).where(E.c.uid == p["event_id"])).first():
+    if connection.execute(EVENT_ID, {"e": p["event_id"]}).first():
         return
-    core = {"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"}
-    connection.execute(insert(E).values(uid=p["event_id"], dossier_id=dossier_id, kind=p["kind"],
-                                        status_after=p["status_after"], actor=p["actor"],
-                                        device_time=_when(p["device_time"]),
-                                        payload={k: v for k, v in p.items() if k not in core}))
+    connection.execute(INSERT_EVENT, {"uid": p["event_id"], "dossier_id": dossier_id, "kind": p["kind"],
+                                      "status_after": p["status_after"], "actor": p["actor"],
+                                      "device_time": _when(p["device_time"]),
+                                      "payload": {k: v for k, v in p.items() if k not in CORE}})
 
 
 def _apply_event(connection: Connection, p: dict[str, Any]) -> None:
-    row = connection.execute(select(D.c.id, D.c.due_at).where(D.c.uid == p["dossier_id"])).first()
+    row = connection.execute(DOSSIER_ID, {"u": p["dossier_id"]}).first()
     if row is None:
         return  # its reception is on a page not yet pulled or not ours to keep
     _insert_event(connection, row.id, p)
-    if _has_pending(connection, p["dossier_id"]):
+    if connection.execute(HAS_PENDING, {"u": p["dossier_id"]}).first() is not None:
         return  # local changes not yet accepted upstream are never overwritten
-    columns: dict[str, Any] = {"status": p["status_after"], "updated_at": _when(p["device_time"])}
-    if p.get("due_at"):
-        columns["due_at"] = _when(p["due_at"])
-    if p["kind"] in (Action.FINISH.value, Action.REFUSE.value, Action.STOP.value, Action.WITHDRAW.value):
-        columns["finished_at"] = _when(p["device_time"])
-    if p["kind"] == Action.HAND_OVER.value:
-        columns["returned_at"] = _when(p["device_time"])
-    connection.execute(update(D).where(D.c.id == row.id).values(**columns))
+    at = _when(p["device_time"])
+    connection.execute(UPDATE_STATE, {
+        "did": row.id, "st": p["status_after"], "at": at, "due": _when(p.get("due_at")),
+        "fin": at if p["kind"] in FINISHING else None, "ret": at if p["kind"] == Action.HAND_OVER.value else None})
 
 
 def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) -> int:
     """One page of others' changes and the new cursor, in one transaction: the cursor is never
     ahead of what was applied. Returns how many changes were applied."""
     applied = 0
+    versions: dict[tuple[str, str], int] = {}
     with desk.write() as connection:
         for change in changes:
             if change["entity"] != "dossier":
                 continue  # another workstation's receipts stay on that workstation and upstream
             payload = change["payload"]
             if change["kind"] == "dossier.received":
-                _apply_received(connection, payload)
+                _apply_received(connection, payload, versions)
             else:
                 _apply_event(connection, payload)
             applied += 1

@@ -167,7 +167,8 @@ class Outbox(Base):
     """Every change to send upstream, written in the transaction of the change itself."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"), {"sqlite_autoincrement": True})
+    __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"), Index("ix_outbox_entity", "entity_id", "state"),
+                      {"sqlite_autoincrement": True})
     seq: Mapped[int] = mapped_column(primary_key=True)  # device_seq; AUTOINCREMENT never reuses one
     op_id: Mapped[str] = mapped_column(String(36), unique=True)
     entity: Mapped[str] = mapped_column(String(20))
