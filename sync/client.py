@@ -86,6 +86,7 @@ def enroll(desk: Desk, hub_url: str, code: str, device_name: str,
     save_token(hub_url, got.device_id, got.token)
     sync_state.save_sync_state(desk, hub_url=hub_url.rstrip("/"), device_id=got.device_id, sync_cursor=0,
                                agency_id=got.agency_id, workstation_no=got.workstation_no)
+    sync_state.accept_allotments(desk, [s.model_dump() for s in got.series])
     return got
 
 

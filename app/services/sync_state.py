@@ -15,7 +15,7 @@ from app.services.catalogue import version_in_force
 from app.services.desk import Desk
 from app.services.reception import search_text
 from app.services.settings import save_settings
-from app.store.models import Dossier, DossierDocument, Event, Outbox
+from app.store.models import Dossier, DossierDocument, Event, Outbox, ReceiptSeries
 
 OB, D, E, DD = Outbox.__table__, Dossier.__table__, Event.__table__, DossierDocument.__table__
 HELD_BACK = "held_back"  # the hub's answer for an op whose earlier op of the same dossier failed
@@ -186,6 +186,29 @@ def _apply_event(connection: Connection, p: dict[str, Any]) -> None:
         "fin": at if p["kind"] in FINISHING else None, "ret": at if p["kind"] == Action.HAND_OVER.value else None})
 
 
+def _apply_allotment(connection: Connection, desk: Desk, range_: dict[str, Any]) -> int:
+    """A receipt range from the hub, for this workstation only; applying it twice changes nothing."""
+    if range_.get("workstation_no") not in (None, desk.settings().workstation_no):
+        return 0
+    series = ReceiptSeries.__table__
+    exists = connection.execute(select(series.c.id).where(
+        series.c.template_symbol == range_["template_symbol"], series.c.series_symbol == range_["series_symbol"],
+        series.c.first_number == range_["first_number"])).first()
+    if exists:
+        return 0
+    connection.execute(insert(series).values(
+        kind=range_["kind"], template_symbol=range_["template_symbol"], series_symbol=range_["series_symbol"],
+        first_number=range_["first_number"], last_number=range_["last_number"], next_number=range_["first_number"],
+        active=True, source="hub", created_at=datetime.now(UTC)))
+    return 1
+
+
+def accept_allotments(desk: Desk, ranges: list[dict[str, Any]]) -> None:
+    with desk.write() as connection:
+        for range_ in ranges:
+            _apply_allotment(connection, desk, range_)
+
+
 def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) -> int:
     """One page of others' changes and the new cursor, in one transaction: the cursor is never
     ahead of what was applied. Returns how many changes were applied."""
@@ -193,6 +216,9 @@ def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) ->
     versions: dict[tuple[str, str], int] = {}
     with desk.write() as connection:
         for change in changes:
+            if change["entity"] == "allotment":
+                applied += _apply_allotment(connection, desk, change["payload"])
+                continue
             if change["entity"] != "dossier":
                 continue  # another workstation's receipts stay on that workstation and upstream
             payload = change["payload"]

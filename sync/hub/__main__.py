@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from app.core.errors import DeskError
-from sync.hub.admin import create_enroll_code, list_devices, revoke
+from sync.hub.admin import allot, create_enroll_code, list_devices, revoke
 from sync.hub.store import open_hub
 
 DEFAULT_DB = "sqlite:///hub.sqlite"
@@ -30,6 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     code.add_argument("--commune", required=True)
     code.add_argument("--workstation", type=int, required=True)
     sub.add_parser("devices", help="liệt kê máy trạm")
+    range_ = sub.add_parser("allot", help="cấp dải số biên lai cho một máy trạm")
+    range_.add_argument("--agency-id", required=True)
+    range_.add_argument("--commune", default="", help="tên xã, nếu xã chưa có trên hệ thống")
+    range_.add_argument("--workstation", type=int, required=True)
+    range_.add_argument("--kind", choices=["paper", "electronic"], required=True)
+    range_.add_argument("--template", required=True, help="ký hiệu mẫu, ví dụ EBL01")
+    range_.add_argument("--series", required=True, help="ký hiệu biên lai, ví dụ 27TAA")
+    range_.add_argument("--first", type=int, required=True)
+    range_.add_argument("--last", type=int, required=True)
     gone = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy trạm")
     gone.add_argument("device_id")
     args = parser.parse_args(argv)
@@ -48,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             for d in list_devices(engine):
                 state = "đã thu hồi" if d.revoked_at else "hoạt động"
                 print(f"{d.id}\t{d.agency_id}\tmáy trạm {d.workstation_no}\t{d.name}\t{state}")
+        elif args.command == "allot":
+            from app.core.receipts import SeriesSpec
+
+            spec = SeriesSpec(args.kind, args.template, args.series, args.first, args.last)
+            allot(engine, args.agency_id, args.workstation, spec, args.commune)
+            print(f"Đã cấp dải {args.template} {args.series} số {args.first}–{args.last} "
+                  f"cho máy trạm {args.workstation}.")
         elif args.command == "revoke":
             revoke(engine, args.device_id)
             print("Đã thu hồi.")

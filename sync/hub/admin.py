@@ -99,3 +99,41 @@ def revoke(engine: Engine, device_id: str) -> None:
         changed = connection.execute(update(Device).where(Device.id == device_id).values(revoked_at=now())).rowcount
     if not changed:
         raise HubError(404, "unknown_device", "Không có máy trạm này.")
+
+
+def allot(engine: Engine, agency_id: str, workstation_no: int, spec: Any, commune: str = "") -> int:
+    """Gives a receipt range to a workstation; it reaches the desk at enrollment or its next pull."""
+    from app.core.receipts import validate_series
+    from sync.hub.models import Allotment, Change
+
+    spec = validate_series(spec)
+    agency_id = validate_agency_id(agency_id)
+    validate_workstation(workstation_no)
+    with engine.begin() as connection:
+        if connection.execute(select(Agency.id).where(Agency.id == agency_id)).first() is None:
+            if not commune:
+                raise HubError(404, "unknown_agency", "Hệ thống chưa có xã này: hãy ghi tên xã (--commune).")
+            connection.execute(insert(Agency).values(id=agency_id, name=commune))
+        overlap = connection.execute(select(Allotment.id).where(
+            Allotment.agency_id == agency_id, Allotment.template_symbol == spec.template_symbol,
+            Allotment.series_symbol == spec.series_symbol, Allotment.first_number <= spec.last_number,
+            Allotment.last_number >= spec.first_number)).first()
+        if overlap:
+            raise HubError(409, "overlap", "Dải số này trùng với một dải đã cấp của cùng ký hiệu.")
+        row = {"agency_id": agency_id, "workstation_no": workstation_no, "kind": spec.kind,
+               "template_symbol": spec.template_symbol, "series_symbol": spec.series_symbol,
+               "first_number": spec.first_number, "last_number": spec.last_number}
+        allotment_id = connection.execute(insert(Allotment).values(**row, created_at=now())).inserted_primary_key[0]
+        connection.execute(insert(Change).values(agency_id=agency_id, entity="allotment", entity_id=str(allotment_id),
+                                                 kind="allotment.created", payload=row, origin_device="hub"))
+    return allotment_id
+
+
+def allotments_for(engine: Engine, agency_id: str, workstation_no: int) -> list[dict[str, Any]]:
+    from sync.hub.models import Allotment
+
+    with engine.connect() as connection:
+        rows = connection.execute(select(Allotment).where(Allotment.agency_id == agency_id,
+                                                          Allotment.workstation_no == workstation_no)).all()
+    return [{"kind": r.kind, "template_symbol": r.template_symbol, "series_symbol": r.series_symbol,
+             "first_number": r.first_number, "last_number": r.last_number} for r in rows]

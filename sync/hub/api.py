@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
 
-from sync.hub.admin import HubError, device_for_token, enroll
+from sync.hub.admin import HubError, allotments_for, device_for_token, enroll
 from sync.hub.apply import apply_batch
 from sync.hub.models import Change
 from sync.protocol import (
@@ -62,7 +62,8 @@ def create_app(engine: Engine) -> FastAPI:
         got = enroll(engine, body.code, body.device_name, body.app_version)
         return EnrollResponse(server_time=server_time(), device_id=got.device_id, token=got.token,
                               agency_id=got.agency_id, commune_name=got.commune_name,
-                              workstation_no=got.workstation_no)
+                              workstation_no=got.workstation_no,
+                              series=allotments_for(engine, got.agency_id, got.workstation_no))
 
     @app.post("/api/v1/sync/push", response_model=PushResponse, response_model_by_alias=True)
     async def push(request: Request, me: Annotated[Any, Depends(device)]) -> Any:

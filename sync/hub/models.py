@@ -102,3 +102,18 @@ class Change(Base):
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[Any] = mapped_column(JSON)
     origin_device: Mapped[str] = mapped_column(String(36))
+
+
+class Allotment(Base):
+    """A receipt number range given to one workstation of a commune (from the issuing notice)."""
+
+    __tablename__ = "allotment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"), index=True)
+    workstation_no: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    template_symbol: Mapped[str] = mapped_column(String(20))
+    series_symbol: Mapped[str] = mapped_column(String(20))
+    first_number: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

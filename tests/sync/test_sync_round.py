@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 
 from app.services import processing, sync_state
 from app.services.queries import search_dossiers
-from app.services.reception import receive_dossier
+from app.services.reception import ReceptionInput, receive_dossier
 from sync.client import SyncClient, enroll
 from sync.hub.admin import create_enroll_code, revoke
 from sync.hub.models import AppliedOp, Change, Dossier
@@ -167,3 +167,26 @@ def test_the_same_op_twice_in_one_batch_applies_once(make_desk, hub):
                              headers={"Authorization": f"Bearer {SyncClient(desk).token}"})
     assert response.json()["results"][0]["status"] in ("conflict", "rejected")
     assert hub_count(hub, Dossier) == 1 and hub_count(hub, AppliedOp) == 2 and hub_count(hub, Change) == 1
+
+
+def test_receipt_ranges_allotted_by_the_hub_reach_their_workstation_only(make_desk, hub):
+    from app.core.receipts import SeriesSpec
+    from app.services.receipts import issue_receipt, series_status
+    from sync.hub.admin import HubError, allot
+
+    with pytest.raises(HubError, match="chưa có xã"):
+        allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("electronic", "EBL01", "26TAA", 1, 500))
+    allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("electronic", "EBL01", "26TAA", 1, 500), COMMUNE_A[1])
+    one = make_desk("mot", 1)  # gets the range with its enrollment
+    assert [(s["series_symbol"], s["first_number"], s["source"]) for s in series_status(one)] == [("26TAA", 1, "hub")]
+    two = make_desk("hai", 2)
+    assert series_status(two) == []
+    allot(hub.engine, COMMUNE_A[0], 2, SeriesSpec("electronic", "EBL01", "26TAA", 501, 900))
+    with pytest.raises(HubError, match="trùng"):
+        allot(hub.engine, COMMUNE_A[0], 2, SeriesSpec("electronic", "EBL01", "26TAA", 800, 1000))
+    for desk in (one, two, two):  # pulled by the next round; applying it again changes nothing
+        SyncClient(desk).round()
+    assert [(s["first_number"], s["last_number"]) for s in series_status(two)] == [(501, 900)]
+    assert len(series_status(one)) == 1
+    got = receive_dossier(two, ReceptionInput("2.000884", "Nguyễn Văn A"))
+    assert issue_receipt(two, dossier_uid=got.uid).number == 501
