@@ -189,6 +189,7 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
             for i, d in enumerate(docs, start=1)
         ])
         snapshot = _snapshot(form, procedure, docs, code=code, summary=summary, received_at=iso(now),
+                             procedure_name=procedure.name, procedure_field=procedure.field,
                              due_at=iso(due), fee_amount=fee.amount, fee_detail=fee.detail,
                              workstation_no=desk.settings().workstation_no)
         record_event(connection, dossier_id=dossier_id, dossier_uid=uid, kind=Action.RECEIVE.value,

@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     range_.add_argument("--series", required=True, help="ký hiệu biên lai, ví dụ 27TAA")
     range_.add_argument("--first", type=int, required=True)
     range_.add_argument("--last", type=int, required=True)
+    out = sub.add_parser("export", help="xuất hồ sơ theo bộ trường của Cổng DVCQG (JSON)")
+    out.add_argument("--agency-id", required=True)
+    out.add_argument("--from", dest="first", required=True, help="ngày nhận đầu, yyyy-mm-dd")
+    out.add_argument("--to", dest="last", required=True, help="ngày nhận cuối, yyyy-mm-dd")
+    out.add_argument("--out", required=True, help="tệp JSON")
     gone = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy trạm")
     gone.add_argument("device_id")
     args = parser.parse_args(argv)
@@ -64,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
             allot(engine, args.agency_id, args.workstation, spec, args.commune)
             print(f"Đã cấp dải {args.template} {args.series} số {args.first}–{args.last} "
                   f"cho máy trạm {args.workstation}.")
+        elif args.command == "export":
+            import json
+            from datetime import date
+
+            from sync.hub.export import dvcqg_export
+
+            body = dvcqg_export(engine, args.agency_id, date.fromisoformat(args.first), date.fromisoformat(args.last))
+            with open(args.out, "w", encoding="utf-8") as handle:
+                json.dump(body, handle, ensure_ascii=False, indent=1)
+            print(f"Đã xuất {len(body['data'])} hồ sơ vào {args.out}.")
         elif args.command == "revoke":
             revoke(engine, args.device_id)
             print("Đã thu hồi.")
