@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("--from", dest="first", required=True, help="ngày nhận đầu, yyyy-mm-dd")
     out.add_argument("--to", dest="last", required=True, help="ngày nhận cuối, yyyy-mm-dd")
     out.add_argument("--out", required=True, help="tệp JSON")
+    step = sub.add_parser("upstream-event", help="ghi một bước xử lý của cấp trên (liên thông) cho một hồ sơ")
+    step.add_argument("--code", required=True, help="mã hồ sơ")
+    step.add_argument("--kind", required=True, choices=["forwarded", "supplement_requested", "finished", "stopped"])
+    step.add_argument("--actor", required=True, help="người / đơn vị xử lý ở cấp trên")
+    step.add_argument("--note", default="")
     gone = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy trạm")
     gone.add_argument("device_id")
     args = parser.parse_args(argv)
@@ -79,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.out, "w", encoding="utf-8") as handle:
                 json.dump(body, handle, ensure_ascii=False, indent=1)
             print(f"Đã xuất {len(body['data'])} hồ sơ vào {args.out}.")
+        elif args.command == "upstream-event":
+            from app.core.lifecycle import Action
+            from sync.hub.upstream import record_upstream_event
+
+            details = {"note": args.note, "reason": args.note} if args.note else {}
+            record_upstream_event(engine, args.code, Action(args.kind), actor=args.actor, details=details)
+            print(f"Đã ghi bước «{args.kind}» cho hồ sơ {args.code}; các máy trạm của xã nhận ở lần đồng bộ sau.")
         elif args.command == "revoke":
             revoke(engine, args.device_id)
             print("Đã thu hồi.")

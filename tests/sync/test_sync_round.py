@@ -190,3 +190,22 @@ def test_receipt_ranges_allotted_by_the_hub_reach_their_workstation_only(make_de
     assert len(series_status(one)) == 1
     got = receive_dossier(two, ReceptionInput("2.000884", "Nguyễn Văn A"))
     assert issue_receipt(two, dossier_uid=got.uid).number == 501
+
+
+def test_steps_taken_upstream_reach_the_desk(make_desk, hub):
+    from app.core.lifecycle import Action, Status
+    from app.services.queries import dossier_detail
+    from sync.hub.admin import HubError
+    from sync.hub.upstream import record_upstream_event
+
+    desk = make_desk("mot", 1)
+    got = receive_dossier(desk, marriage_status("Lê Văn Cường"))
+    processing.forward(desk, got.uid, to_unit="Sở Tư pháp (liên thông)")
+    SyncClient(desk).round()
+    with pytest.raises(HubError, match="Không thể"):
+        record_upstream_event(hub.engine, got.code, Action.HAND_OVER, actor="Sở Tư pháp")
+    record_upstream_event(hub.engine, got.code, Action.FINISH, actor="Sở Tư pháp", details={"note": "Đã có kết quả"})
+    SyncClient(desk).round()
+    detail = dossier_detail(desk, got.uid)
+    assert Status(detail["dossier"]["status"]) == Status.DONE and detail["dossier"]["finished_at"] is not None
+    assert [(e["kind"], e["actor"]) for e in detail["events"]][-1] == ("finished", "Sở Tư pháp")
