@@ -8,6 +8,8 @@ every event against the lifecycle rules before accepting it.
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
@@ -20,6 +22,7 @@ from sync.hub.models import AppliedOp, Change, Dossier, DossierEvent, Receipt
 from sync.protocol import Op, OpResult, payload_hash
 
 PG_CHANGE_LOCK = 7402  # advisory lock id: change rows are numbered in commit order on PostgreSQL
+COMMIT_JITTER_S = 0.0  # fault injection for tests: hold a batch open up to this long before it commits
 AT, CT, DT, ET, RT = (AppliedOp.__table__, Change.__table__, Dossier.__table__, DossierEvent.__table__,
                       Receipt.__table__)
 # Constant statements with bound parameters: compiled once, not per op (most of a batch's time otherwise).
@@ -56,6 +59,8 @@ class Pending:
             if connection.dialect.name == "postgresql":  # seq order = commit order, across workers
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
             connection.execute(INSERT_CHANGE, self.changes)
+            if COMMIT_JITTER_S:
+                time.sleep(random.uniform(0, COMMIT_JITTER_S))
         if self.records:
             connection.execute(INSERT_APPLIED, self.records)
 

@@ -23,9 +23,26 @@ class Hub:
     engine: object
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    from tests.sync.pg import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_url(request, tmp_path):
+    """Every hub test runs on both: a SQLite file (a small district) and PostgreSQL (a province)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
-def hub(tmp_path):
-    engine = open_hub(f"sqlite:///{tmp_path / 'hub.sqlite'}")
+def hub(hub_url):
+    engine = open_hub(hub_url)
     server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
