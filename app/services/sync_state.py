@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from app.core.lifecycle import Action
-from app.services.catalogue import version_in_force
+from app.services.calendar_data import materialize_year
+from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
 from app.services.reception import search_text
 from app.services.settings import save_settings
-from app.store.models import Dossier, DossierDocument, Event, Outbox, ReceiptSeries
+from app.store.models import Dossier, DossierDocument, Event, Holiday, Outbox, ReceiptSeries
 
 OB, D, E, DD = Outbox.__table__, Dossier.__table__, Event.__table__, DossierDocument.__table__
+H = Holiday.__table__
 HELD_BACK = "held_back"  # the hub's answer for an op whose earlier op of the same dossier failed
 
 
@@ -203,6 +205,15 @@ def _apply_allotment(connection: Connection, desk: Desk, range_: dict[str, Any])
     return 1
 
 
+def _apply_day(connection: Connection, desk: Desk, entry: dict[str, Any]) -> None:
+    """A day off or make-up day announced by the province: it overrides the built table."""
+    day = date.fromisoformat(entry["day"])
+    materialize_year(connection, day.year, culture_day_off=desk.settings().culture_day_off)
+    connection.execute(delete(H).where(H.c.day == day))
+    if entry["kind"] in ("off", "work"):
+        connection.execute(insert(H).values(day=day, kind=entry["kind"], name=entry["name"], source="hub"))
+
+
 def accept_allotments(desk: Desk, ranges: list[dict[str, Any]]) -> None:
     with desk.write() as connection:
         for range_ in ranges:
@@ -218,6 +229,13 @@ def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) ->
         for change in changes:
             if change["entity"] == "allotment":
                 applied += _apply_allotment(connection, desk, change["payload"])
+                continue
+            if change["entity"] == "catalogue":
+                applied += seed_catalogue(connection, {"procedures": [change["payload"]]}, source="hub")
+                continue
+            if change["entity"] == "holiday":
+                _apply_day(connection, desk, change["payload"])
+                applied += 1
                 continue
             if change["entity"] != "dossier":
                 continue  # another workstation's receipts stay on that workstation and upstream

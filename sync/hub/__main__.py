@@ -49,6 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     step.add_argument("--kind", required=True, choices=["forwarded", "supplement_requested", "finished", "stopped"])
     step.add_argument("--actor", required=True, help="người / đơn vị xử lý ở cấp trên")
     step.add_argument("--note", default="")
+    proc = sub.add_parser("publish-procedure", help="công bố phiên bản mới của một thủ tục (JSON như danh mục)")
+    proc.add_argument("file")
+    proc.add_argument("--agency-id", help="chỉ gửi cho một xã (mặc định: mọi xã)")
+    day = sub.add_parser("publish-day", help="công bố ngày nghỉ / ngày làm bù / bỏ một ngày")
+    day.add_argument("--date", required=True)
+    day.add_argument("--kind", choices=["off", "work", "clear"], required=True)
+    day.add_argument("--name", default="")
+    day.add_argument("--agency-id")
     gone = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy trạm")
     gone.add_argument("device_id")
     args = parser.parse_args(argv)
@@ -91,6 +99,21 @@ def main(argv: list[str] | None = None) -> int:
             details = {"note": args.note, "reason": args.note} if args.note else {}
             record_upstream_event(engine, args.code, Action(args.kind), actor=args.actor, details=details)
             print(f"Đã ghi bước «{args.kind}» cho hồ sơ {args.code}; các máy trạm của xã nhận ở lần đồng bộ sau.")
+        elif args.command == "publish-procedure":
+            import json
+
+            from sync.hub.publish import publish_procedure
+
+            with open(args.file, encoding="utf-8") as handle:
+                count = publish_procedure(engine, json.load(handle), args.agency_id)
+            print(f"Đã công bố cho {count} xã.")
+        elif args.command == "publish-day":
+            from datetime import date
+
+            from sync.hub.publish import publish_day
+
+            count = publish_day(engine, date.fromisoformat(args.date), args.kind, args.name, args.agency_id)
+            print(f"Đã công bố cho {count} xã.")
         elif args.command == "revoke":
             revoke(engine, args.device_id)
             print("Đã thu hồi.")

@@ -209,3 +209,44 @@ def test_steps_taken_upstream_reach_the_desk(make_desk, hub):
     detail = dossier_detail(desk, got.uid)
     assert Status(detail["dossier"]["status"]) == Status.DONE and detail["dossier"]["finished_at"] is not None
     assert [(e["kind"], e["actor"]) for e in detail["events"]][-1] == ("finished", "Sở Tư pháp")
+
+
+def test_an_outdated_client_is_told_to_update(make_desk, hub):
+    desk = make_desk("mot", 1)
+    response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 0, "ops": []},
+                             headers={"Authorization": f"Bearer {SyncClient(desk).token}"})
+    assert response.status_code == 426 and "cập nhật phần mềm" in response.json()["message"]
+
+
+def test_a_batch_too_large_is_halved_and_still_goes_through(make_desk, hub):
+    desk = make_desk("mot", 1)
+    with desk.batch():
+        for k in range(150):
+            got = receive_dossier(desk, birth(f"Người {k:03d}"))
+            processing.forward(desk, got.uid, to_unit="Tư pháp")
+    client = SyncClient(desk)
+    client.max_ops = 300  # more than the hub accepts in one request
+    result = client.round()
+    assert result.online and result.pushed == 300 and client.max_ops == 150
+
+
+def test_published_fees_and_days_off_reach_the_desks(make_desk, hub, clock):
+    from datetime import date, datetime
+
+    from app.assets import load_json
+    from app.services.clock import to_local
+    from sync.hub.publish import publish_day, publish_procedure
+
+    desk = make_desk("mot", 1)
+    before = receive_dossier(desk, ReceptionInput("2.000884", "Nguyễn Văn A"))
+    procedure = next(p for p in load_json("catalogue", "procedures.json")["procedures"] if p["code"] == "2.000884")
+    new_version = {**procedure["versions"][0], "effective_from": "2026-11-19",
+                   "fee": {**procedure["versions"][0]["fee"], "amount": 12000}}
+    assert publish_procedure(hub.engine, {**procedure, "versions": [new_version]}) == 1
+    assert publish_day(hub.engine, date(2026, 11, 20), "off", "Nghỉ theo thông báo của tỉnh") == 1
+    SyncClient(desk).round()
+    clock.set(datetime(2026, 11, 19, 9, 0))
+    after = receive_dossier(desk, ReceptionInput("2.000884", "Nguyễn Văn B"))
+    assert (before.fee_amount, after.fee_amount) == (10000, 12000)
+    three_days = receive_dossier(desk, marriage_status("Lê Văn C"))  # Thu 19/11 09:00, Fri 20/11 now off
+    assert to_local(three_days.due_at) == datetime(2026, 11, 25, 9, 0)
