@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     code.add_argument("--commune", required=True)
     code.add_argument("--workstation", type=int, required=True)
     sub.add_parser("devices", help="liệt kê máy trạm")
+    admin_token = sub.add_parser("create-admin-token", help="tạo mã quản trị cho API quản trị (chỉ hiện một lần)")
+    admin_token.add_argument("--name", required=True, help="người hoặc công cụ dùng mã này")
     range_ = sub.add_parser("allot", help="cấp dải số biên lai cho một máy trạm")
     range_.add_argument("--agency-id", required=True)
     range_.add_argument("--commune", default="", help="tên xã, nếu xã chưa có trên hệ thống")
@@ -71,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "create-code":
             code_text = create_enroll_code(engine, args.agency_id, args.commune, args.workstation)
             print(f"Mã đăng ký cho máy trạm số {args.workstation} của {args.commune}: {code_text} (dùng trong 10 phút)")
+        elif args.command == "create-admin-token":
+            from sync.hub.admin import create_admin_token
+
+            print(create_admin_token(engine, args.name))
         elif args.command == "devices":
             for d in list_devices(engine):
                 state = "đã thu hồi" if d.revoked_at else "hoạt động"

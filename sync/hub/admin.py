@@ -137,3 +137,23 @@ def allotments_for(engine: Engine, agency_id: str, workstation_no: int) -> list[
                                                           Allotment.workstation_no == workstation_no)).all()
     return [{"kind": r.kind, "template_symbol": r.template_symbol, "series_symbol": r.series_symbol,
              "first_number": r.first_number, "last_number": r.last_number} for r in rows]
+
+
+def create_admin_token(engine: Engine, name: str) -> str:
+    """A token for the admin API, shown once; the hub keeps its hash."""
+    from sync.hub.models import AdminToken
+
+    token = secrets.token_urlsafe(32)
+    with engine.begin() as connection:
+        connection.execute(insert(AdminToken).values(token_hash=digest(token), name=name[:120], created_at=now()))
+    return token
+
+
+def check_admin(engine: Engine, token: str) -> str:
+    from sync.hub.models import AdminToken
+
+    with engine.connect() as connection:
+        row = connection.execute(select(AdminToken).where(AdminToken.token_hash == digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        raise HubError(403, "not_admin", "Mã quản trị không đúng hoặc đã bị thu hồi.")
+    return row.name

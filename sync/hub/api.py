@@ -11,7 +11,9 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, select
 
+from app.core.errors import DeskError, NotFoundError, TransitionError
 from sync.hub.admin import HubError, allotments_for, device_for_token, enroll
+from sync.hub.admin_api import admin_router
 from sync.hub.apply import apply_batch
 from sync.hub.models import Change
 from sync.protocol import (
@@ -36,10 +38,13 @@ def server_time() -> str:
 def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(title="Hệ thống cấp trên — máy chủ đồng bộ Một cửa", version=str(SCHEMA))
 
-    @app.exception_handler(HubError)
-    def _problem(_request: Request, error: HubError) -> JSONResponse:
+    @app.exception_handler(DeskError)
+    def _problem(_request: Request, error: DeskError) -> JSONResponse:
+        """Refusals carry a stable code and a Vietnamese message; the status says what kind."""
+        status = error.status if isinstance(error, HubError) else 404 if isinstance(error, NotFoundError) else \
+            409 if isinstance(error, TransitionError) else 400
         return JSONResponse({"code": error.code, "message": error.message, "server_time": server_time()},
-                            status_code=error.status)
+                            status_code=status)
 
     def device(authorization: Annotated[str, Header()] = "") -> Any:
         if not authorization.startswith("Bearer "):
@@ -90,4 +95,5 @@ def create_app(engine: Engine) -> FastAPI:
         cursor = rows[-1].seq if rows else since
         return PullResponse(server_time=server_time(), changes=changes, next_cursor=cursor, more=len(rows) == limit)
 
+    app.include_router(admin_router(engine))
     return app
