@@ -73,6 +73,7 @@ def _problem(response: requests.Response) -> str:
 def enroll(desk: Desk, hub_url: str, code: str, device_name: str,
            session: requests.Session | None = None) -> EnrollResponse:
     """Enrolls this workstation with a one-time code from the hub's admin; the token goes to the keyring."""
+    load_token(hub_url, "probe")  # no keyring: say so before the one-time code is spent
     http = session or requests.Session()
     try:
         response = http.post(f"{hub_url.rstrip('/')}/api/v1/devices/enroll", timeout=TIMEOUT,

@@ -250,3 +250,21 @@ def test_published_fees_and_days_off_reach_the_desks(make_desk, hub, clock):
     assert (before.fee_amount, after.fee_amount) == (10000, 12000)
     three_days = receive_dossier(desk, marriage_status("Lê Văn C"))  # Thu 19/11 09:00, Fri 20/11 now off
     assert to_local(three_days.due_at) == datetime(2026, 11, 25, 9, 0)
+
+
+def test_a_machine_without_a_keyring_is_told_plainly_and_nothing_is_stored(make_desk, hub, tmp_path):
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from sync.credentials import CredentialsUnavailable
+
+    desk = make_desk("mot", 1, enrolled=False)
+    code = create_enroll_code(hub.engine, *COMMUNE_A, 1)
+    working = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    with pytest.raises(CredentialsUnavailable, match="kho mật khẩu"):
+        enroll(desk, hub.url, code, "Máy một")
+    assert desk.settings().device_id == ""  # not enrolled half-way
+    keyring.set_keyring(working)  # the admin set up a credential store: the same code still works
+    enroll(desk, hub.url, code, "Máy một")
+    assert desk.settings().device_id
