@@ -61,6 +61,7 @@ class Action(StrEnum):
     WITHDRAW = "withdrawn"
     RATE = "rated"
     PRINT = "printed"
+    ATTACH = "attached"
 
 
 ACTION_LABELS = {
@@ -78,6 +79,7 @@ ACTION_LABELS = {
     Action.WITHDRAW: "Rút hồ sơ",
     Action.RATE: "Đánh giá mức độ hài lòng",
     Action.PRINT: "In giấy tờ",
+    Action.ATTACH: "Đính kèm bản quét",
 }
 
 # (allowed from, status after); None keeps the status. RECEIVE_SUPPLEMENT returns to the
@@ -97,12 +99,14 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.WITHDRAW: (OPEN, Status.WITHDRAWN),
     Action.RATE: (frozenset({Status.RETURNED}), None),
     Action.PRINT: (frozenset(Status), None),  # printing never changes the status; it is recorded
+    Action.ATTACH: (frozenset(Status), None),  # nor does adding a scan
 }
 
 
 def allowed_actions(status: Status) -> list[Action]:
     """The lifecycle steps to offer for a dossier in `status` (printing is not one of them)."""
-    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources and action != Action.PRINT]
+    return [action for action, (sources, _) in TRANSITIONS.items()
+            if status in sources and action not in (Action.PRINT, Action.ATTACH)]
 
 
 def check_transition(action: Action, status: Status) -> Status | None:

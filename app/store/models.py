@@ -183,6 +183,19 @@ class Outbox(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class Attachment(Base):
+    """A scan kept with a dossier: the file lives beside the database, named by its SHA-256."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class DailyCounter(Base):
     __tablename__ = "daily_counter"
     day: Mapped[date] = mapped_column(Date, primary_key=True)

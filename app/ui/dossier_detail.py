@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -24,6 +26,7 @@ from app.core.errors import DeskError
 from app.core.lifecycle import ACTION_LABELS, Action, Status, allowed_actions, deadline_state
 from app.core.money import format_vnd
 from app.services import processing
+from app.services.attachments import attach_file, attachments_of
 from app.services.catalogue import DOCUMENT_FORMS
 from app.services.clock import from_local, show, to_local
 from app.services.desk import Desk
@@ -42,7 +45,7 @@ SERVICES: dict[Action, Callable[..., Any]] = {
 }
 EVENT_LABELS = {a.value: label for a, label in ACTION_LABELS.items()}
 DETAIL_KEYS = {"to_unit": "Chuyển đến", "reason": "Lý do", "receiver": "Người nhận", "label": "Đánh giá",
-               "missing_documents": "Cần bổ sung", "note": "Ghi chú", "paper": "Giấy tờ"}
+               "missing_documents": "Cần bổ sung", "note": "Ghi chú", "paper": "Giấy tờ", "name": "Tệp"}
 
 
 def describe_event(event: dict[str, Any]) -> str:
@@ -94,7 +97,10 @@ class DossierDetail(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.runner.run(lambda: dossier_detail(self.desk, self.uid), self._show, lambda e: show_error(self, e))
+        def load() -> dict[str, Any]:
+            return {**dossier_detail(self.desk, self.uid), "attachments": attachments_of(self.desk, self.uid)}
+
+        self.runner.run(load, self._show, lambda e: show_error(self, e))
 
     def _show(self, detail: dict[str, Any]) -> None:
         self.detail = detail
@@ -110,6 +116,9 @@ class DossierDetail(QDialog):
             f"– Số {r['number']:07d} ({r['template_symbol']} {r['series_symbol']}): {format_vnd(r['amount'])}"
             f"{' — ĐÃ HỦY: ' + r['void_reason'] if r['status'] == 'voided' else ''}" for r in detail["receipts"]
         ) or "– Chưa có"
+        scans = "<br/>".join(
+            f"– {a['name']} ({a['size'] // 1024} KB) — {'đã gửi lên cấp trên' if a['uploaded_at'] else 'chờ gửi'}"
+            for a in detail.get("attachments", [])) or "– Chưa có"
         self.summary.setText(
             f"<h3>{d['code']} — {procedure.name}</h3>"
             f"<b>Trạng thái:</b> {status.label}{' — ' + state.label if state else ''}&nbsp;&nbsp; "
@@ -120,6 +129,7 @@ class DossierDetail(QDialog):
             f"<b>Kênh:</b> {CHANNELS[d['channel']]} — <b>Nhận kết quả:</b> {RETURN_METHODS[d['return_method']]}"
             f" — <b>Số bộ:</b> {d['sets_count']}<br/><b>Giấy tờ đã nhận:</b><br/>{docs}<br/>"
             f"<b>Phí, lệ phí:</b> {format_vnd(d['fee_amount'])} ({d['fee_detail']})<br/><b>Biên lai:</b><br/>{receipts}"
+            f"<br/><b>Bản quét đính kèm:</b><br/>{scans}"
         )
         self._fill_timeline(detail["events"])
         self._fill_actions(status, d)
@@ -145,6 +155,9 @@ class DossierDetail(QDialog):
             button.clicked.connect(lambda _=False, a=action: self.ask(a))
             self.actions_row.addWidget(button)
             self.action_buttons[action] = button
+        attach = QPushButton("Đính kèm bản quét…")
+        attach.clicked.connect(lambda: self.attach())
+        self.actions_row.addWidget(attach)
         printing = QPushButton("In giấy tờ…")
         menu = QMenu(printing)
         for kind, paper in PAPERS.items():
@@ -152,6 +165,16 @@ class DossierDetail(QDialog):
         printing.setMenu(menu)
         self.actions_row.addStretch(1)
         self.actions_row.addWidget(printing)
+
+    def attach(self, path: str | None = None) -> None:
+        """A scan of the papers, kept with the dossier and sent upstream on its own channel."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Chọn bản quét", "", "Bản quét (*.pdf *.jpg *.jpeg *.png)")
+            if not path:
+                return
+        chosen = Path(path)
+        self.runner.run(lambda: attach_file(self.desk, self.uid, chosen),
+                        lambda _: (self.changed.emit(), self.reload()), lambda e: show_error(self, e))
 
     def defaults_for(self, action: Action) -> dict[str, Any]:
         d = self.detail["dossier"]

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="chạy máy chủ")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--blobs", default="hub-blobs", help="thư mục lưu tệp đính kèm (bản quét)")
     code = sub.add_parser("create-code", help="tạo mã đăng ký một lần (10 phút) cho một máy trạm")
     code.add_argument("--agency-id", required=True)
     code.add_argument("--commune", required=True)
@@ -65,11 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     engine = open_hub(args.db)
     try:
         if args.command == "serve":
+            from pathlib import Path
+
             import uvicorn
 
             from sync.hub.api import create_app
 
-            uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+            uvicorn.run(create_app(engine, Path(args.blobs)), host=args.host, port=args.port, log_level="info")
         elif args.command == "create-code":
             code_text = create_enroll_code(engine, args.agency_id, args.commune, args.workstation)
             print(f"Mã đăng ký cho máy trạm số {args.workstation} của {args.commune}: {code_text} (dùng trong 10 phút)")

@@ -5,16 +5,18 @@ and a dependency defined inside create_app cannot be resolved from a string.
 """
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
 
 from app.core.errors import DeskError, NotFoundError, TransitionError
 from sync.hub.admin import HubError, allotments_for, device_for_token, enroll
 from sync.hub.admin_api import admin_router
 from sync.hub.apply import apply_batch
+from sync.hub.blobs import BlobStore
 from sync.hub.models import Change
 from sync.protocol import (
     MAX_BYTES,
@@ -35,8 +37,9 @@ def server_time() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
     app = FastAPI(title="Hệ thống cấp trên — máy chủ đồng bộ Một cửa", version=str(SCHEMA))
+    blobs = BlobStore(blob_folder or Path("hub-blobs"))
 
     @app.exception_handler(DeskError)
     def _problem(_request: Request, error: DeskError) -> JSONResponse:
@@ -94,6 +97,19 @@ def create_app(engine: Engine) -> FastAPI:
                               origin_device=r.origin_device) for r in rows if r.origin_device != me.id]
         cursor = rows[-1].seq if rows else since
         return PullResponse(server_time=server_time(), changes=changes, next_cursor=cursor, more=len(rows) == limit)
+
+    @app.head("/api/v1/blobs/{sha}")
+    def blob_state(sha: str, me: Annotated[Any, Depends(device)]) -> Response:
+        complete, held = blobs.state(sha)
+        return Response(status_code=200 if complete else 404, headers={"Upload-Offset": str(held)})
+
+    @app.put("/api/v1/blobs/{sha}")
+    async def blob_chunk(sha: str, request: Request, me: Annotated[Any, Depends(device)],
+                         upload_offset: Annotated[int, Header()] = 0,
+                         upload_complete: Annotated[int, Header()] = 0) -> dict[str, Any]:
+        chunk = await request.body()
+        complete, held = blobs.append(sha, upload_offset, chunk, bool(upload_complete))
+        return {"complete": complete, "offset": held, "server_time": server_time()}
 
     app.include_router(admin_router(engine))
     return app

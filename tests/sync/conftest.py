@@ -21,6 +21,7 @@ COMMUNE_B = ("000.18.31.H56", "Xã Hoằng Hóa")
 class Hub:
     url: str
     engine: object
+    blobs: object = None
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +42,11 @@ def hub_url(request, tmp_path):
 
 
 @pytest.fixture
-def hub(hub_url):
+def hub(hub_url, tmp_path):
     engine = open_hub(hub_url)
-    server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=0, log_level="warning"))
+    blobs = tmp_path / "hub-blobs"
+    server = uvicorn.Server(uvicorn.Config(create_app(engine, blobs), host="127.0.0.1", port=0,
+                                           log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -51,7 +54,7 @@ def hub(hub_url):
         assert time.monotonic() < deadline, "hub did not start"
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield Hub(f"http://127.0.0.1:{port}", engine)
+    yield Hub(f"http://127.0.0.1:{port}", engine, blobs)
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -27,9 +28,10 @@ class HubProcess:
 
     def start(self) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.blobs = tempfile.mkdtemp(prefix="hub-blobs-")
         self.process = subprocess.Popen([sys.executable, "-m", "sync.hub", "--db", self.db_url, "serve", "--port",
-                                         str(self.port)], env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                         str(self.port), "--blobs", self.blobs], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while True:
             try:

@@ -79,3 +79,13 @@ def test_closing_steps_need_a_reason_shown_in_the_dialog(open_detail, action, ta
     dialog.reject()
     act(detail, action, reason="Công dân đề nghị bằng văn bản")
     assert status(detail) == target
+
+
+def test_a_scan_is_attached_from_the_detail_view(open_detail, tmp_path):
+    detail = open_detail()
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    detail.attach(str(scan))
+    assert "to-khai.pdf" in detail.summary.text() and "chờ gửi" in detail.summary.text()
+    kinds = [detail.timeline.item(r, 2).text() for r in range(detail.timeline.rowCount())]
+    assert kinds[-1] == "Đính kèm bản quét"
