@@ -146,7 +146,8 @@ class SyncClient:
         applied = 0
         while True:
             cursor = self.desk.settings().sync_cursor
-            response = self.http.get(f"{self.base}/api/v1/sync/pull", params={"since": cursor}, timeout=TIMEOUT)
+            response = self.http.get(f"{self.base}/api/v1/sync/pull", params={"since": cursor, "schema": SCHEMA},
+                                     timeout=TIMEOUT)
             self._check(response)
             page = PullResponse.model_validate(response.json())
             applied += sync_state.apply_pulled(self.desk, [c.model_dump() for c in page.changes], page.next_cursor)

@@ -4,12 +4,14 @@ and a status bar that says plainly which workstation this is and what waits to b
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QTabWidget
 
 from app.core.errors import DeskError
+from app.services.clock import show
 from app.services.desk import Desk
 from app.services.printing import PAPERS
 from app.services.queries import sync_counts
@@ -29,7 +31,7 @@ STATUS_REFRESH_MS = 30_000
 CLOCK_WARNING_S = 300
 
 
-def sync_line(scheduler: SyncScheduler, counts: dict[str, int], offset_s: float) -> str:
+def sync_line(scheduler: SyncScheduler, counts: dict[str, int], offset_s: float, last_success: str = "") -> str:
     """The truth about sync in one line: a word and a mark for the state, never colour alone."""
     if not scheduler.enrolled:
         return "Chưa đăng ký với hệ thống cấp trên"
@@ -43,6 +45,8 @@ def sync_line(scheduler: SyncScheduler, counts: dict[str, int], offset_s: float)
     else:
         state = "○ Ngoại tuyến (sẽ tự thử lại)"
     parts = [state]
+    if last_success:
+        parts.append(f"lần cuối {show(datetime.fromisoformat(last_success), '%H:%M %d/%m')}")
     if counts.get("rejected"):
         parts.append(f"⚠ {counts['rejected']} thay đổi bị từ chối (xem thẻ Đồng bộ)")
     if abs(offset_s) > CLOCK_WARNING_S:
@@ -169,7 +173,8 @@ class MainWindow(QMainWindow):
             f"{settings.device_name} (máy trạm số {settings.workstation_no})  ·  Tệp dữ liệu: {self.desk.db.path}"
             f"  ·  {counts['pending']} thay đổi chờ đồng bộ lên hệ thống cấp trên"
         )
-        self.sync_status.setText(sync_line(self.scheduler, counts, settings.sync_clock_offset_s))
+        self.sync_status.setText(sync_line(self.scheduler, counts, settings.sync_clock_offset_s,
+                                           settings.sync_last_success))
 
     def _restore_geometry(self) -> None:
         settings = QSettings()

@@ -88,8 +88,9 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
         return PushResponse(server_time=server_time(), results=results)
 
     @app.get("/api/v1/sync/pull", response_model=PullResponse, response_model_by_alias=True)
-    def pull(me: Annotated[Any, Depends(device)], since: int = 0,
+    def pull(me: Annotated[Any, Depends(device)], since: int = 0, schema: int = SCHEMA,
              limit: Annotated[int, Query(ge=1, le=PULL_LIMIT)] = PULL_LIMIT) -> PullResponse:
+        check_schema(schema)
         with engine.connect() as connection:
             rows = connection.execute(select(Change).where(Change.agency_id == me.agency_id, Change.seq > since)
                                       .order_by(Change.seq).limit(limit)).all()

@@ -36,7 +36,7 @@ def test_enroll_from_the_desk_then_sync_now(window, make_desk, hub):
     dialog.code.setText(create_enroll_code(hub.engine, *COMMUNE_A, 2))
     dialog.submit()
     assert not dialog.isVisible()
-    assert win.sync_status.text().startswith("● Trực tuyến")
+    assert win.sync_status.text().startswith("● Trực tuyến") and "lần cuối" in win.sync_status.text()
     assert sync_state.counts(desk)["pending"] == 0 and "0 thay đổi chờ đồng bộ" in win.status.text()
 
 

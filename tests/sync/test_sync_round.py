@@ -216,6 +216,9 @@ def test_an_outdated_client_is_told_to_update(make_desk, hub):
     response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 0, "ops": []},
                              headers={"Authorization": f"Bearer {SyncClient(desk).token}"})
     assert response.status_code == 426 and "cập nhật phần mềm" in response.json()["message"]
+    response = requests.get(f"{hub.url}/api/v1/sync/pull", params={"since": 0, "schema": 0},
+                            headers={"Authorization": f"Bearer {SyncClient(desk).token}"})
+    assert response.status_code == 426
 
 
 def test_a_batch_too_large_is_halved_and_still_goes_through(make_desk, hub):
