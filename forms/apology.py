@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable, Paragraph
-
-from forms.page import Letterhead, Page, Styles, esc, letterhead, render, signatures, title
+from forms.page import Letterhead, Page, addressed_letter, esc
 from forms.qr import PaperQr
 
 SUBJECT = "V/v xin lỗi đối với hồ sơ giải quyết quá hạn và hẹn lại thời gian trả kết quả"
@@ -31,20 +29,16 @@ class ApologyData:
 
 
 def render_apology(data: ApologyData, page: Page | None = None) -> bytes:
-    page = page or Page("A5")
-    styles = Styles(page)
-    story: list[Flowable] = letterhead(data.head, styles, page, with_qr=True) + title(data.title, styles, SUBJECT)
-    story.append(Paragraph(f"Kính gửi: <b>{esc(data.applicant_name)}</b>", styles.center))
     agency = esc(data.agency)
-    story += [
-        Paragraph(f"Ngày {esc(data.received)}, {agency} tiếp nhận giải quyết hồ sơ của Ông/Bà về "
-                  f"<b>{esc(data.procedure_name)}</b>, mã hồ sơ <b>{esc(data.code)}</b>. Thời gian hẹn trả kết "
-                  f"quả giải quyết hồ sơ: <b>{esc(data.original_due)}</b>.", styles.body),
-        Paragraph(f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn ghi trên "
-                  f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Lý do: <b>{esc(data.reason)}</b>", styles.body),
-        Paragraph(f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency} xin lỗi Ông/Bà và hẹn lại thời gian trả "
-                  f"kết quả vào <b>{esc(data.new_due)}</b>.", styles.body),
-        Paragraph(f"{agency} xin thông báo để Ông/Bà được biết./.", styles.body),
+    paragraphs = [
+        f"Ngày {esc(data.received)}, {agency} tiếp nhận giải quyết hồ sơ của Ông/Bà về "
+        f"<b>{esc(data.procedure_name)}</b>, mã hồ sơ <b>{esc(data.code)}</b>. Thời gian hẹn trả kết "
+        f"quả giải quyết hồ sơ: <b>{esc(data.original_due)}</b>.",
+        f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn ghi trên "
+        f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Lý do: <b>{esc(data.reason)}</b>",
+        f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency} xin lỗi Ông/Bà và hẹn lại thời gian trả "
+        f"kết quả vào <b>{esc(data.new_due)}</b>.",
+        f"{agency} xin thông báo để Ông/Bà được biết./.",
     ]
-    story.append(signatures([("", "", ""), (data.signer_title, "(Ký, ghi rõ họ tên và đóng dấu)", "")], styles, page))
-    return render(story, page, qr_payload=data.qr.payload(), title_meta=f"{data.title} {data.code}")
+    return addressed_letter(data.head, data.qr.payload(), data.title, data.applicant_name, paragraphs,
+                            data.signer_title, page or Page("A5"), subject=SUBJECT, meta=f"{data.title} {data.code}")
