@@ -6,26 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forms.page import Letterhead, Page, addressed_letter, esc
-from forms.qr import PaperQr
+from forms.notice import Notice, addressed_letter
+from forms.page import Page, esc
 
 SUBJECT = "V/v xin lỗi đối với hồ sơ giải quyết quá hạn và hẹn lại thời gian trả kết quả"
 
 
-@dataclass(frozen=True)
-class ApologyData:
-    head: Letterhead
-    qr: PaperQr
-    title: str
-    code: str
-    agency: str
-    applicant_name: str
-    procedure_name: str
-    received: str
+@dataclass(frozen=True, kw_only=True)
+class ApologyData(Notice):
     original_due: str
-    reason: str
     new_due: str
-    signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
 
 
 def render_apology(data: ApologyData, page: Page | None = None) -> bytes:
@@ -40,5 +30,4 @@ def render_apology(data: ApologyData, page: Page | None = None) -> bytes:
         f"kết quả vào <b>{esc(data.new_due)}</b>.",
         f"{agency} xin thông báo để Ông/Bà được biết./.",
     ]
-    return addressed_letter(data.head, data.qr.payload(), data.title, data.applicant_name, paragraphs,
-                            data.signer_title, page or Page("A5"), subject=SUBJECT, meta=f"{data.title} {data.code}")
+    return addressed_letter(data, paragraphs, page or Page("A5"), subject=SUBJECT)

@@ -246,14 +246,3 @@ def party_lines(party: Party, styles: Styles, lead: str = "Tiếp nhận hồ s�
 def numbered(items: Sequence[str], styles: Styles) -> list[Flowable]:
     return [Paragraph(f"{i}. {esc(item)}", styles.indent) for i, item in enumerate(items, start=1)]
 
-
-def addressed_letter(head: Letterhead, qr_payload: str, heading: str, addressee: str, paragraphs: Sequence[str],
-                     signer_title: str, page: Page, *, subject: str = "", meta: str = "") -> bytes:
-    """A letter to the applicant signed by the agency head (the apology, the stop notice): letterhead,
-    title, "Kính gửi", paragraphs (already escaped mini-HTML), signature."""
-    styles = Styles(page)
-    story: list[Flowable] = letterhead(head, styles, page, with_qr=True) + title(heading, styles, subject)
-    story.append(Paragraph(f"Kính gửi: <b>{esc(addressee)}</b>", styles.center))
-    story += [Paragraph(text, styles.body) for text in paragraphs]
-    story.append(signatures([("", "", ""), (signer_title, "(Ký, ghi rõ họ tên và đóng dấu)", "")], styles, page))
-    return render(story, page, qr_payload=qr_payload, title_meta=meta or heading)

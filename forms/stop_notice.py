@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forms.page import Letterhead, Page, addressed_letter, esc
-from forms.qr import PaperQr
+from forms.notice import Notice, addressed_letter
+from forms.page import Page, esc
 
 
-@dataclass(frozen=True)
-class StopData:
-    head: Letterhead
-    qr: PaperQr
-    title: str
-    code: str
-    agency: str
-    applicant_name: str
-    procedure_name: str
-    received: str
-    reason: str
-    signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
+@dataclass(frozen=True, kw_only=True)
+class StopData(Notice):
+    """Nothing beyond the common notice: the reason says why the dossier stops."""
 
 
 def render_stop_notice(data: StopData, page: Page | None = None) -> bytes:
@@ -30,5 +21,4 @@ def render_stop_notice(data: StopData, page: Page | None = None) -> bytes:
         f"Nay {esc(data.agency)} thông báo dừng giải quyết hồ sơ nêu trên với lý do: <b>{esc(data.reason)}</b>",
         "Xin thông báo để Ông/Bà được biết./.",
     ]
-    return addressed_letter(data.head, data.qr.payload(), data.title, data.applicant_name, paragraphs,
-                            data.signer_title, page or Page("A5"), meta=f"{data.title} {data.code}")
+    return addressed_letter(data, paragraphs, page or Page("A5"))
