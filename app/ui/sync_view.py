@@ -3,6 +3,7 @@ and what the official can do; enrollment with the upstream system; "Đồng bộ
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -119,9 +120,9 @@ class SyncView(QWidget):
             self.summary.setText("Máy trạm <b>chưa đăng ký</b> với hệ thống cấp trên: mọi thay đổi được giữ an toàn "
                                  "trên máy này và sẽ gửi đi sau khi đăng ký.")
         else:
-            last = settings.sync_last_success or "chưa có"
+            last = show(datetime.fromisoformat(settings.sync_last_success)) if settings.sync_last_success else "chưa có"
             self.summary.setText(f"Hệ thống cấp trên: <b>{settings.hub_url}</b>. Lần đồng bộ thành công gần nhất: "
-                                 f"{last[:16].replace('T', ' ')} (UTC). {len(rows)} thay đổi đang chờ hoặc bị từ chối.")
+                                 f"{last}. {len(rows)} thay đổi đang chờ hoặc bị từ chối.")
 
     def retry_selected(self) -> None:
         selected = self.table.selectionModel().selectedRows()
