@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from app.services import sync_state
+from app.services.queries import count_dossiers
 from app.services.reception import receive_dossier
 from app.ui.main_window import MainWindow
 from app.ui.runner import Runner
@@ -77,3 +78,35 @@ def test_a_revoked_workstation_stops_syncing_and_says_why(window, make_desk, hub
     win.scheduler.start()
     assert "Đã dừng" in win.sync_status.text() and "thu hồi" in win.sync_status.text()
     assert not win.scheduler.timer.isActive()
+
+
+def test_the_desk_catches_up_by_itself_when_the_hub_comes_back(qtbot, make_desk, tmp_path):
+    from sync.client import enroll
+    from tests.sync.conftest import COMMUNE_A
+    from tests.sync.hubprocess import HubProcess
+
+    hub = HubProcess(f"sqlite:///{tmp_path / 'hub-restart.sqlite'}")
+    try:
+        one, two = make_desk("mot", 1, enrolled=False), make_desk("hai", 2, enrolled=False)
+        for desk, workstation in ((one, 1), (two, 2)):
+            enroll(desk, hub.url, create_enroll_code(hub.engine, *COMMUNE_A, workstation), f"Máy {workstation}")
+        windows = []
+        for desk in (one, two):
+            win = MainWindow(desk, Runner(synchronous=True), sync_runner=Runner(synchronous=True),
+                             autostart_sync=False)
+            qtbot.addWidget(win)
+            windows.append(win)
+        hub.stop()  # the line is down
+        receive_dossier(one, birth("Nguyễn Văn Đức"))
+        receive_dossier(two, birth("Trần Thị Bình"))
+        for win in windows:
+            win.scheduler.start()
+            assert win.sync_status.text().startswith("○ Ngoại tuyến") and win.scheduler.retry.isActive()
+        hub.start()  # the line is back; nobody touches the desks
+        qtbot.waitUntil(lambda: all(sync_state.counts(d)["pending"] == 0 for d in (one, two)), timeout=20_000)
+        for win in windows:  # one more round each brings the other's dossier
+            win.scheduler.sync_now()
+        assert count_dossiers(one) == count_dossiers(two) == 2
+        assert windows[0].sync_status.text().startswith("● Trực tuyến")
+    finally:
+        hub.stop()
