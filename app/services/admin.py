@@ -38,6 +38,8 @@ def update_settings(desk: Desk, **values: Any) -> None:
     cleaned = {key: _clean(key, value) for key, value in values.items()}
     if "agency_name" in cleaned and not cleaned["agency_name"]:
         raise ValidationError("Tên cơ quan không được để trống.", field="agency_name")
+    if "commune_name" in cleaned and not cleaned["commune_name"]:
+        raise ValidationError("Tên xã, phường không được để trống.", field="commune_name")
     with desk.write() as connection:
         save_settings(connection, **cleaned)
     desk.forget_cached()

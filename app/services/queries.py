@@ -41,6 +41,16 @@ class DossierRow:
     workstation_no: int
 
 
+def scanned_code(query: str) -> str:
+    """A paper's QR scanned into the search box (forms/qr.py's MCQR1 line) becomes its dossier code."""
+    text = query.strip()
+    if text.startswith("MCQR1|"):
+        for part in text.split("|")[1:]:
+            if part.startswith("HS="):
+                return part[3:]
+    return query
+
+
 def fts_query(query: str) -> str | None:
     """"nguyen van đ" -> '"nguyen"* AND "van"* AND "d"*' (folded, each word a prefix)."""
     tokens = _TOKEN.findall(fold(query))
@@ -65,7 +75,7 @@ def _joined() -> Any:
 
 def search_dossiers(desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None) -> list[DossierRow]:
     """Newest first; diacritics and đ folded, every word a prefix: "nguyen van duc" finds "Nguyễn Văn Đức"."""
-    match = fts_query(query)
+    match = fts_query(scanned_code(query))
     if match is None:
         return list_dossiers(desk, limit=limit)
     with desk.read() as connection:

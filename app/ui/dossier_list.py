@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.lifecycle import Status
 from app.services.desk import Desk
-from app.services.queries import DossierRow, ListFilter, fields, list_page, urgent_dossiers
+from app.services.queries import DossierRow, ListFilter, fields, list_page, scanned_code, urgent_dossiers
 from app.ui.dossier_model import COL_OWNER, COL_PROCEDURE, DossierTableModel
 from app.ui.errors import show_error
 from app.ui.runner import Runner
@@ -101,7 +101,7 @@ class DossierListView(QWidget):
             return edit.date().toPython()
 
         return ListFilter(
-            query=self.search.text().strip(), statuses=tuple(self.status.currentData() or ()),
+            query=scanned_code(self.search.text()).strip(), statuses=tuple(self.status.currentData() or ()),
             field=self.field.currentData() or "", deadline=self.deadline.currentData() or "",
             received_from=day(self.date_from) if self.use_dates.isChecked() else None,
             received_to=day(self.date_to) if self.use_dates.isChecked() else None,

@@ -18,7 +18,7 @@ from app.services.queries import sync_counts
 from app.services.reception_flow import Counter
 from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
-from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month
+from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month, today
 from app.ui.print_dialog import PrintDialog, PrintJob
 from app.ui.receipts_view import ReceiptsView
 from app.ui.reception_view import ReceptionView
@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         registers = self.menuBar().addMenu("&Giấy tờ")
+        registers.addAction("In sổ theo dõi hồ sơ hôm nay…", lambda: self.open_print(
+            lambda: log_book_job(self.desk, *today(self.desk))))
         registers.addAction("In sổ theo dõi hồ sơ tháng này…", lambda: self.open_print(
             lambda: log_book_job(self.desk, *this_month(self.desk))))
         registers.addAction("In danh mục thủ tục niêm yết…", lambda: self.open_print(

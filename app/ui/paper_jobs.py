@@ -29,6 +29,11 @@ def public_list_job(desk: Desk) -> PrintJob:
                     lambda: None)
 
 
+def today(desk: Desk) -> tuple[date, date]:
+    day = to_local(desk.now()).date()
+    return day, day
+
+
 def this_month(desk: Desk) -> tuple[date, date]:
     today = to_local(desk.now()).date()
     return today.replace(day=1), today

@@ -104,6 +104,7 @@ class SettingsView(QWidget):
     def _settings_box(self) -> QGroupBox:
         box = QGroupBox("Cài đặt của máy trạm")
         self.agency_id, self.agency_name, self.place = QLineEdit(), QLineEdit(), QLineEdit()
+        self.commune = QLineEdit()
         self.workstation = QSpinBox(minimum=1, maximum=9)
         self.periods = QLineEdit(placeholderText="07:00-11:30, 13:30-17:00")
         self.receives_saturday = QCheckBox("Bộ phận một cửa tiếp nhận sáng thứ Bảy")
@@ -118,7 +119,8 @@ class SettingsView(QWidget):
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save_settings)
         form = QFormLayout(box)
-        for label, widget in (("Mã định danh cơ quan", self.agency_id), ("Tên cơ quan", self.agency_name),
+        for label, widget in (("Tên xã, phường", self.commune), ("Mã định danh cơ quan", self.agency_id),
+                              ("Tên cơ quan", self.agency_name),
                               ("Địa danh ghi trên giấy tờ", self.place), ("Số máy trạm", self.workstation),
                               ("Giờ làm việc", self.periods), ("", self.receives_saturday), ("", self.saturday_counts),
                               ("", self.culture_day), ("Bộ mẫu giấy tờ", self.regime), ("Khổ giấy", self.paper),
@@ -128,7 +130,8 @@ class SettingsView(QWidget):
 
     def save_settings(self) -> None:
         periods = [[part.strip() for part in span.split("-")] for span in self.periods.text().split(",")]
-        values = dict(agency_id=self.agency_id.text(), agency_name=self.agency_name.text(),
+        values = dict(commune_name=self.commune.text(), agency_id=self.agency_id.text(),
+                      agency_name=self.agency_name.text(),
                       place_name=self.place.text(),
                       workstation_no=self.workstation.value(), working_periods=periods,
                       receives_saturday=self.receives_saturday.isChecked(),
@@ -215,6 +218,7 @@ class SettingsView(QWidget):
             self.holidays.setItem(row, 1, QTableWidgetItem("Nghỉ" if entry["kind"] == "off" else "Làm bù"))
             self.holidays.setItem(row, 2, QTableWidgetItem(entry["name"]))
         s = self.desk.settings()
+        self.commune.setText(s.commune_name)
         self.agency_id.setText(s.agency_id)
         self.agency_name.setText(s.agency_name)
         self.place.setText(s.place_name)

@@ -88,3 +88,15 @@ def test_column_widths_and_geometry_survive_a_restart(qtbot, desk, tmp_path):
     second = MainWindow(desk, Runner(synchronous=True))
     qtbot.addWidget(second)
     assert second.dossiers.table.columnWidth(COL_CODE) == 333
+
+
+def test_scanning_a_slip_into_the_search_box_finds_its_dossier(window, qtbot, desk):
+    from app.services.queries import list_dossiers
+    from forms.qr import PaperQr
+
+    target = list_dossiers(desk)[-1]  # the older one
+    payload = PaperQr(target.code, "1.001193", "", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Một cửa",
+                      datetime(2026, 11, 18, 9, 0)).payload()
+    window.search.setText(payload)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert window.model.row_at(0).code == target.code

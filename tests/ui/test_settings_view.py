@@ -49,6 +49,10 @@ def test_settings_are_validated_and_saved(view, desk, clock):
     view.save_settings()
     assert "07:00-11:30" in view.settings_error.text()
     view.periods.setText("07:30-11:30, 13:30-17:00")
+    view.commune.setText("")
+    view.save_settings()
+    assert "Tên xã" in view.settings_error.text()
+    view.commune.setText("Xã Quảng Phú")
     view.saturday_counts.setChecked(True)
     view.save_settings()
     assert view.settings_error.text() == "Đã lưu."
