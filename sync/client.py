@@ -17,7 +17,7 @@ import requests
 from app.core.errors import DeskError
 from app.services import attachments, sync_state
 from app.services.desk import Desk
-from sync.credentials import load_token, save_token
+from sync.credentials import forget_token, load_token, save_token
 from sync.protocol import MAX_BYTES, MAX_OPS, SCHEMA, EnrollResponse, PullResponse, PushResponse
 
 TIMEOUT = (5, 30)  # connect, read (seconds)
@@ -85,6 +85,9 @@ def enroll(desk: Desk, hub_url: str, code: str, device_name: str,
     if response.status_code != 200:
         raise DeskError(_problem(response))
     got = EnrollResponse.model_validate(response.json())
+    previous = desk.settings()
+    if previous.device_id:  # enrolled anew: the old token must not linger in the credential store
+        forget_token(previous.hub_url, previous.device_id)
     save_token(hub_url, got.device_id, got.token)
     sync_state.save_sync_state(desk, hub_url=hub_url.rstrip("/"), device_id=got.device_id, sync_cursor=0,
                                agency_id=got.agency_id, workstation_no=got.workstation_no)

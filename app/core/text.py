@@ -23,7 +23,3 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.lower()).strip()
-
-
-def is_blank(text: str | None) -> bool:
-    return text is None or not text.strip()

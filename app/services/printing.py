@@ -50,13 +50,6 @@ PAPERS: dict[str, Paper] = {p.kind: p for p in (
 )}
 
 
-def dossier_of_receipt(desk: Desk, receipt_uid: str) -> str | None:
-    with desk.read() as connection:
-        row = connection.execute(select(Dossier.uid).join(Receipt, Receipt.dossier_id == Dossier.id)
-                                 .where(Receipt.uid == receipt_uid)).first()
-    return row.uid if row else None
-
-
 def was_printed(desk: Desk, dossier_uid: str, kind: str, target: str) -> bool:
     with desk.read() as connection:
         dossier_id = connection.execute(select(Dossier.id).where(Dossier.uid == dossier_uid)).scalar()

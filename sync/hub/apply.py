@@ -225,10 +225,6 @@ def _apply_in(batch: Batch, op: Op) -> OpResult:
     return result
 
 
-def apply_op(engine: Engine, op: Op, device: Any) -> OpResult:
-    return apply_batch(engine, [op], device)[0]
-
-
 def group_of(op: Op) -> str:
     """A dossier's ops (its events and its receipts) form one ordered group."""
     if op.entity == "receipt":

@@ -271,3 +271,14 @@ def test_a_machine_without_a_keyring_is_told_plainly_and_nothing_is_stored(make_
     keyring.set_keyring(working)  # the admin set up a credential store: the same code still works
     enroll(desk, hub.url, code, "Máy một")
     assert desk.settings().device_id
+
+
+def test_enrolling_again_removes_the_old_token(make_desk, hub):
+    from sync.credentials import load_token
+
+    desk = make_desk("mot", 1)
+    old = desk.settings()
+    assert load_token(old.hub_url, old.device_id)
+    enroll(desk, hub.url, create_enroll_code(hub.engine, *COMMUNE_A, 1), "Máy một (máy mới)")
+    assert load_token(old.hub_url, old.device_id) is None
+    assert desk.settings().device_id != old.device_id and SyncClient(desk).round().online
