@@ -8,7 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QTabWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox, QPushButton, QTabWidget
 
 from app.core.errors import DeskError
 from app.services.clock import show
@@ -18,6 +18,7 @@ from app.services.queries import sync_counts
 from app.services.reception_flow import Counter
 from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
+from app.ui.dossier_model import DossierTableModel
 from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month, today
 from app.ui.print_dialog import PrintDialog, PrintJob
 from app.ui.receipts_view import ReceiptsView
@@ -99,13 +100,13 @@ class MainWindow(QMainWindow):
         if autostart_sync:
             self.scheduler.start()
 
-    # backwards-compatible handles used by tests and scripts
     @property
-    def model(self):  # noqa: ANN201
+    def model(self) -> DossierTableModel:
+        """The dossier list's model (scripts and tests read the list through it)."""
         return self.dossiers.model
 
     @property
-    def search(self):  # noqa: ANN201
+    def search(self) -> QLineEdit:
         return self.dossiers.search
 
     def refresh(self) -> None:
