@@ -197,7 +197,6 @@ class SettingsView(QWidget):
         year = self.year.value()
 
         def load() -> tuple[list[ProcedureInForce], list[dict[str, Any]]]:
-            self.desk.forget_cached()
             return list_procedures(self.desk, today), list_holidays(self.desk, year)
 
         self.runner.run(load, self._show, lambda e: show_error(self, e))
