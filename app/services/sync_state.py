@@ -14,6 +14,7 @@ from app.core.lifecycle import Action
 from app.services.calendar_data import materialize_year
 from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
+from app.services.outbox import pending_count
 from app.services.reception import search_text
 from app.services.settings import save_settings
 from app.store.models import Dossier, DossierDocument, Event, Holiday, Outbox, ReceiptSeries
@@ -114,8 +115,7 @@ def sync_problems(desk: Desk) -> list[dict[str, Any]]:
 
 def counts(desk: Desk) -> dict[str, int]:
     with desk.read() as connection:
-        rows = connection.execute(select(OB.c.state, func.count()).group_by(OB.c.state)).all()
-    return {"pending": 0, "sent": 0, "rejected": 0} | {state: n for state, n in rows}
+        return pending_count(connection)
 
 
 # -- pulled changes --------------------------------------------------------------------------
