@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.desk = desk
         self.runner = runner or Runner(parent=self)
+        # Printing rasterises pages for seconds: its own worker, so the desk's database work never waits.
+        self.print_runner = runner or Runner(parent=self)
         # Network rounds get their own pool: a slow line never queues the desk's database work.
         self.scheduler = SyncScheduler(desk, sync_runner or Runner(parent=self), self)
         settings = desk.settings()
@@ -159,9 +161,11 @@ class MainWindow(QMainWindow):
     def open_print(self, make_job: Callable[[], PrintJob]) -> PrintDialog | None:
         """Opens the preview for a paper, or says why that paper cannot be printed yet."""
         try:
-            dialog = PrintDialog(make_job(), self.runner, parent=self)
+            dialog = PrintDialog(make_job(), self.print_runner, parent=self)
         except DeskError as error:
             QMessageBox.information(self, "Chưa thể in", error.message)
+            return None
+        if dialog.failed:
             return None
         dialog.finished.connect(lambda _: self.update_status())
         dialog.open()

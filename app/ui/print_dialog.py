@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.errors import show_error
 from app.ui.print_engine import print_pdf
 from app.ui.runner import Runner
 
@@ -60,6 +61,7 @@ class PrintDialog(QDialog):
         self.setWindowTitle(f"In: {job.label}")
         self.settings = QSettings()
         self.pdf = b""
+        self.failed = False
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
@@ -116,10 +118,27 @@ class PrintDialog(QDialog):
             self.settings.setValue(self._key(name), combo.currentText())
 
     def refresh(self) -> None:
-        self.pdf = self.job.render(self.size.currentText())
-        path = Path(self._temp.name) / f"preview-{self.size.currentText()}.pdf"
-        path.write_bytes(self.pdf)
+        """Renders off the GUI thread: a month's log book takes seconds."""
+        size = self.size.currentText()
+        self.print_button.setEnabled(False)
+        self.status.setText("Đang chuẩn bị bản xem trước…")
+        self.runner.run(lambda: self.job.render(size), lambda pdf: self._show(size, pdf), self._render_failed)
+
+    def _show(self, size: str, pdf: bytes) -> None:
+        if size != self.size.currentText():
+            return  # the official chose another size meanwhile; that render is on its way
+        self.pdf = pdf
+        path = Path(self._temp.name) / f"preview-{size}.pdf"
+        path.write_bytes(pdf)
         self.document.load(str(path))
+        self.status.setText("")
+        self.print_button.setEnabled(True)
+
+    def _render_failed(self, error: Exception) -> None:
+        """This paper cannot be printed yet (e.g. the step it records has not happened): say why."""
+        self.failed = True
+        show_error(self.parentWidget(), error, "Chưa thể in")
+        self.reject()
 
     def _make_printer(self) -> QPrinter | None:
         name = self.printer.currentText()

@@ -29,10 +29,12 @@ class _Task(QRunnable):
 
 
 class Runner(QObject):
-    def __init__(self, *, synchronous: bool = False, parent: QObject | None = None) -> None:
+    def __init__(self, *, synchronous: bool = False, max_threads: int = 1, parent: QObject | None = None) -> None:
+        """One worker by default: database work runs one job at a time, in the order it was asked."""
         super().__init__(parent)
         self.synchronous = synchronous
         self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
         self._bridges: set[_Bridge] = set()
 
     def run(self, work: Callable[[], Any], on_success: Callable[[Any], None],

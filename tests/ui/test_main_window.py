@@ -100,3 +100,14 @@ def test_scanning_a_slip_into_the_search_box_finds_its_dossier(window, qtbot, de
     window.search.setText(payload)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
     assert window.model.row_at(0).code == target.code
+
+
+def test_a_paper_that_cannot_be_printed_yet_says_why(window):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.paper_jobs import dossier_job
+
+    uid = window.model.row_at(0).uid
+    assert window.open_print(lambda: dossier_job(window.desk, "refusal", uid)) is None
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and "chưa có bước này" in boxes[0].text()
