@@ -11,18 +11,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.core.lifecycle import Action
 from app.services.clock import LOCAL_ZONE
 from app.services.processing import HAND_OVER_METHODS, RATINGS
+from app.ui.widgets import error_label, form_dialog
 
 UNITS = ["Công chức Tư pháp - Hộ tịch", "Công chức Địa chính - Xây dựng", "Công chức Văn hóa - Xã hội",
          "Công chức Văn phòng - Thống kê", "Công chức Tài chính - Kế toán"]
@@ -66,16 +64,8 @@ class ActionDialog(QDialog):
             widget = self._input(ask, defaults.get(ask.key, ask.default))
             self.inputs[ask.key] = widget
             form.addRow(ask.label, widget)
-        self.error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Xác nhận")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        column = QVBoxLayout(self)
-        column.addLayout(form)
-        column.addWidget(self.error)
-        column.addWidget(buttons)
+        self.error = error_label()
+        form_dialog(self, form, self.error, "Xác nhận", self.accept)
         self.resize(520, 0)
 
     @staticmethod

@@ -39,8 +39,8 @@ from app.services.reception import CHANNELS, RETURN_METHODS, DocumentInput, Rece
 from app.services.reception_flow import Counter, receive_at_counter
 from app.ui.errors import show_error
 from app.ui.runner import Runner
+from app.ui.widgets import error_label
 
-ERROR_STYLE = "color: #b00020;"
 FIELDS = ("owner_name", "cccd", "owner_birth_date", "owner_phone", "owner_email", "owner_address")
 
 
@@ -61,7 +61,7 @@ class ReceptionView(QWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _error_label(self, key: str) -> QLabel:
-        label = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
+        label = error_label()
         label.hide()
         self.errors[key] = label
         return label

@@ -34,6 +34,7 @@ from app.services.desk import Desk
 from app.services.papers import fee_summary
 from app.ui.errors import show_error
 from app.ui.runner import Runner
+from app.ui.widgets import error_label
 
 
 class SettingsView(QWidget):
@@ -60,7 +61,7 @@ class SettingsView(QWidget):
         self.effective = QDateEdit(QDate.currentDate().addDays(1), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.days = QSpinBox(minimum=0, maximum=90, specialValueText="Trong ngày")
         self.amount = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000, suffix=" đ")
-        self.version_error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        self.version_error = error_label()
         record = QPushButton("Ghi mức mới cho thủ tục đã chọn")
         record.clicked.connect(self.record_new_version)
         form = QFormLayout()
@@ -115,7 +116,7 @@ class SettingsView(QWidget):
         self.regime.addItem("Thông tư 01/2018/TT-VPCP (Mẫu 01–06)", "tt01_2018")
         self.paper = QComboBox()
         self.paper.addItems(["A5", "A4"])
-        self.settings_error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        self.settings_error = error_label()
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save_settings)
         form = QFormLayout(box)
@@ -162,7 +163,7 @@ class SettingsView(QWidget):
         add, remove = QPushButton("Thêm / sửa"), QPushButton("Xóa ngày đã chọn")
         add.clicked.connect(self.add_day)
         remove.clicked.connect(self.remove_day)
-        self.holiday_error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        self.holiday_error = error_label()
         edit = QHBoxLayout()
         for widget in (self.day, self.day_kind, self.day_name, add):
             edit.addWidget(widget)

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from app.services.desk import Desk
 from app.ui.errors import show_error
 from app.ui.runner import Runner
 from app.ui.sync_scheduler import SyncScheduler
+from app.ui.widgets import error_label, form_dialog
 from sync.client import enroll
 
 KINDS = {f"dossier.{a.value}": label for a, label in ACTION_LABELS.items()} | {
@@ -45,19 +45,12 @@ class EnrollDialog(QDialog):
         self.hub = QLineEdit(desk.settings().hub_url, placeholderText="http://địa-chỉ-hệ-thống:8470")
         self.code = QLineEdit(placeholderText="Mã một lần do quản trị cấp trên cấp, ví dụ KLJ6-5T8Q")
         self.name = QLineEdit(desk.settings().device_name)
-        self.error = QLabel(wordWrap=True, styleSheet="color: #b00020;")
+        self.error = error_label()
         form = QFormLayout()
         form.addRow("Địa chỉ hệ thống cấp trên", self.hub)
         form.addRow("Mã đăng ký", self.code)
         form.addRow("Tên máy trạm", self.name)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đăng ký")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        column = QVBoxLayout(self)
-        column.addLayout(form)
-        column.addWidget(self.error)
-        column.addWidget(buttons)
+        form_dialog(self, form, self.error, "Đăng ký", self.submit)
 
     def submit(self) -> None:
         hub, code, name = self.hub.text().strip(), self.code.text().strip(), self.name.text().strip()
