@@ -246,3 +246,14 @@ def party_lines(party: Party, styles: Styles, lead: str = "Tiếp nhận hồ s�
 def numbered(items: Sequence[str], styles: Styles) -> list[Flowable]:
     return [Paragraph(f"{i}. {esc(item)}", styles.indent) for i, item in enumerate(items, start=1)]
 
+
+
+def dossier_opening(head: Letterhead, heading: str, code: str, applicant: Party, procedure_name: str,
+                    styles: Styles, page: Page, lead: str = "Tiếp nhận hồ sơ của") -> list[Flowable]:
+    """How the desk's own papers about one dossier begin: letterhead with QR, title, the code,
+    who filed it, and what they asked for."""
+    story: list[Flowable] = letterhead(head, styles, page, with_qr=True) + title(heading, styles)
+    story.append(field("Mã hồ sơ", code, styles.left))
+    story += party_lines(applicant, styles, lead)
+    story.append(field("Nội dung yêu cầu giải quyết", procedure_name, styles.left))
+    return story

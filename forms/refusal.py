@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Paragraph
 
-from forms.page import Letterhead, Page, Party, Styles, esc, field, letterhead, party_lines, render, signatures, title
+from forms.page import Letterhead, Page, Party, Styles, dossier_opening, esc, render, signatures
 from forms.qr import PaperQr
 
 
@@ -26,10 +26,7 @@ class RefusalData:
 def render_refusal(data: RefusalData, page: Page | None = None) -> bytes:
     page = page or Page("A5")
     styles = Styles(page)
-    story: list[Flowable] = letterhead(data.head, styles, page, with_qr=True) + title(data.title, styles)
-    story.append(field("Mã hồ sơ", data.code, styles.left))
-    story += party_lines(data.applicant, styles)
-    story.append(field("Nội dung yêu cầu giải quyết", data.procedure_name, styles.left))
+    story = dossier_opening(data.head, data.title, data.code, data.applicant, data.procedure_name, styles, page)
     story.append(Paragraph(f"Qua xem xét, {esc(data.agency)} thông báo không tiếp nhận, giải quyết hồ sơ này "
                            f"với lý do cụ thể như sau: <b>{esc(data.reason)}</b>", styles.body))
     story.append(Paragraph("Xin thông báo cho Ông/Bà được biết và thực hiện./.", styles.body))

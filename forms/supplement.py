@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Paragraph
 
 from forms.page import (
     Letterhead,
     Page,
     Party,
     Styles,
+    dossier_opening,
     esc,
     field,
-    letterhead,
     numbered,
-    party_lines,
     render,
     signatures,
-    title,
 )
 from forms.qr import PaperQr
 
@@ -41,10 +39,8 @@ class SupplementData:
 def render_supplement(data: SupplementData, page: Page | None = None) -> bytes:
     page = page or Page("A5")
     styles = Styles(page)
-    story: list[Flowable] = letterhead(data.head, styles, page, with_qr=True) + title(data.title, styles)
-    story.append(field("Mã hồ sơ", data.code, styles.left))
-    story += party_lines(data.applicant, styles, f"{data.office}: Tiếp nhận hồ sơ/yêu cầu của Ông/Bà")
-    story.append(field("Nội dung yêu cầu giải quyết", data.procedure_name, styles.left))
+    story = dossier_opening(data.head, data.title, data.code, data.applicant, data.procedure_name, styles, page,
+                            f"{data.office}: Tiếp nhận hồ sơ/yêu cầu của Ông/Bà")
     story.append(Paragraph("Yêu cầu Ông/Bà hoàn thiện hồ sơ gồm những nội dung như sau:", styles.left))
     story += numbered(data.missing, styles)
     story.append(field("Lý do", data.reason, styles.left))
