@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import ClassVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -20,40 +19,22 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _enroll_for_docs(desk: Desk) -> None:
-    """Docs only: with SCREENSHOT_HUB and SCREENSHOT_CODE set, enroll this copy with a live hub,
-    keeping the token in memory (a build machine has no OS keyring)."""
+    """Docs only: with SCREENSHOT_HUB and SCREENSHOT_CODE set, enroll this copy with a live hub (the
+    calling script provides a keyring: a build machine has none), push a year of the demo's work,
+    then make one change that waits for the next round."""
     import os
+    import time
 
-    import keyring
-    from keyring.backend import KeyringBackend
+    from app.services.reception import ReceptionInput, receive_dossier
+    from sync.client import SyncClient, enroll
 
-    from sync.client import enroll
-
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        store: ClassVar[dict[tuple[str, str], str]] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.store.pop((service, username), None)
-
-    if os.environ.get("SCREENSHOT_HUB"):
-        import time
-
-        from app.services.reception import ReceptionInput, receive_dossier
-        from sync.client import SyncClient
-
-        keyring.set_keyring(Memory())
-        enroll(desk, os.environ["SCREENSHOT_HUB"], os.environ["SCREENSHOT_CODE"], "Máy trạm 1")
-        began = time.perf_counter()
-        result = SyncClient(desk).round()  # a year of the demo commune's work, pushed in one round
-        print(f"first sync: {result.pushed} ops in {time.perf_counter() - began:.1f} s", flush=True)
-        receive_dossier(desk, ReceptionInput("2.000884", "Phạm Thu Trang"))  # one change made since
+    if not os.environ.get("SCREENSHOT_HUB"):
+        return
+    enroll(desk, os.environ["SCREENSHOT_HUB"], os.environ["SCREENSHOT_CODE"], "Máy trạm 1")
+    began = time.perf_counter()
+    result = SyncClient(desk).round()
+    print(f"first sync: {result.pushed} ops in {time.perf_counter() - began:.1f} s", flush=True)
+    receive_dossier(desk, ReceptionInput("2.000884", "Phạm Thu Trang"))
 
 
 def main() -> None:

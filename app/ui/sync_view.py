@@ -51,6 +51,7 @@ class EnrollDialog(QDialog):
         form.addRow("Mã đăng ký", self.code)
         form.addRow("Tên máy trạm", self.name)
         form_dialog(self, form, self.error, "Đăng ký", self.submit)
+        self.resize(620, 0)  # room for the address and the code's hint
 
     def submit(self) -> None:
         hub, code, name = self.hub.text().strip(), self.code.text().strip(), self.name.text().strip()
