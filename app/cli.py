@@ -139,7 +139,7 @@ def cmd_fee(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    from sync.client import enroll
+    from app.sync.client import enroll
 
     desk = _desk(args)
     got = enroll(desk, args.hub, args.code, args.name or desk.settings().device_name)
@@ -148,7 +148,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from sync.client import SyncClient
+    from app.sync.client import SyncClient
 
     result = SyncClient(_desk(args)).round()
     if result.problem:

@@ -20,8 +20,8 @@ from sync_push import queue_events
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.store.engine import open_database
-from sync.client import SyncClient, enroll
-from sync.credentials import load_token
+from app.sync.client import SyncClient, enroll
+from app.sync.credentials import load_token
 from sync.hub.admin import create_enroll_code
 from sync.hub.models import AppliedOp, Dossier
 from tests.helpers.keyring_memory import MemoryKeyring

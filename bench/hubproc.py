@@ -11,7 +11,7 @@ from common import ROOT  # noqa: F401  (puts the project on the path)
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.store.engine import open_database
-from sync.client import enroll
+from app.sync.client import enroll
 from sync.hub.admin import create_enroll_code
 from tests.helpers.keyring_memory import MemoryKeyring
 from tests.sync.hubprocess import HubProcess

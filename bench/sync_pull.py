@@ -15,7 +15,7 @@ from hubproc import HubProcess, enrolled_desk
 from sync_push import queue_events
 
 from app.services.queries import count_dossiers
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 
 TARGET_S = 30.0
 

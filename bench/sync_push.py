@@ -16,7 +16,7 @@ from hubproc import HubProcess, enrolled_desk
 from app.services import processing
 from app.services.desk import Desk
 from app.services.reception import ReceptionInput, receive_dossier
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 
 TARGET_RATE, TARGET_RATIO = 2000.0, 20.0
 NAIVE_SAMPLE = 400

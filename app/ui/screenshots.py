@@ -26,7 +26,7 @@ def _enroll_for_docs(desk: Desk) -> None:
     import time
 
     from app.services.reception import ReceptionInput, receive_dossier
-    from sync.client import SyncClient, enroll
+    from app.sync.client import SyncClient, enroll
 
     if not os.environ.get("SCREENSHOT_HUB"):
         return

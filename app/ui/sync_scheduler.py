@@ -7,8 +7,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.errors import DeskError
 from app.services.desk import Desk
+from app.sync.client import RoundResult, SyncClient
 from app.ui.runner import Runner
-from sync.client import RoundResult, SyncClient
 
 PERIOD_MS = 5 * 60 * 1000
 AFTER_CHANGE_MS = 10 * 1000

@@ -24,11 +24,11 @@ from app.core.lifecycle import ACTION_LABELS
 from app.services import sync_state
 from app.services.clock import show
 from app.services.desk import Desk
+from app.sync.client import enroll
 from app.ui.errors import show_error
 from app.ui.runner import Runner
 from app.ui.sync_scheduler import SyncScheduler
 from app.ui.widgets import error_label, form_dialog
-from sync.client import enroll
 
 KINDS = {f"dossier.{a.value}": label for a, label in ACTION_LABELS.items()} | {
     "receipt.issued": "Lập biên lai", "receipt.voided": "Hủy biên lai"}

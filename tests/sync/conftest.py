@@ -8,7 +8,7 @@ import uvicorn
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.store.engine import open_database
-from sync.client import SyncClient, enroll
+from app.sync.client import SyncClient, enroll
 from sync.hub.admin import create_enroll_code
 from sync.hub.api import create_app
 from sync.hub.store import open_hub

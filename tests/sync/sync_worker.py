@@ -6,7 +6,7 @@ import sys
 
 from app.services.desk import Desk
 from app.store.engine import open_database
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 
 
 def main(path: str) -> None:

@@ -25,7 +25,7 @@ def test_admin_api_needs_an_admin_token_and_does_the_cli_s_work(hub, make_desk):
     assert [d["workstation_no"] for d in devices] == [1]
     revoked = requests.post(f"{hub.url}/api/v1/admin/devices/{devices[0]['device_id']}/revoke", headers=admin)
     assert revoked.status_code == 200
-    from sync.client import SyncClient
+    from app.sync.client import SyncClient
     assert SyncClient(desk).round().stopped
     export = requests.get(f"{hub.url}/api/v1/admin/export", headers=admin,
                           params={"agency_id": COMMUNE_A[0], "first": "2026-11-01", "last": "2026-11-30"})

@@ -6,7 +6,7 @@ import requests
 from app.services.attachments import attach_file, attachments_of
 from app.services.queries import dossier_detail
 from app.services.reception import receive_dossier
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 from tests.helpers.data import birth
 
 

@@ -5,7 +5,7 @@ import threading
 
 from app.services.queries import count_dossiers
 from app.services.reception import receive_dossier
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 from tests.helpers.data import birth
 
 

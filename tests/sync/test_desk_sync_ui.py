@@ -81,7 +81,7 @@ def test_a_revoked_workstation_stops_syncing_and_says_why(window, make_desk, hub
 
 
 def test_the_desk_catches_up_by_itself_when_the_hub_comes_back(qtbot, make_desk, tmp_path):
-    from sync.client import enroll
+    from app.sync.client import enroll
     from tests.sync.conftest import COMMUNE_A
     from tests.sync.hubprocess import HubProcess
 

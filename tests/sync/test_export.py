@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from app.services import processing
 from app.services.reception import receive_dossier
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 from sync.hub.__main__ import main as hub_main
 from sync.hub.export import dvcqg_export
 from tests.helpers.data import CCCD_DUC, birth, copy_cert

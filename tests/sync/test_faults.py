@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from app.services import processing, sync_state
 from app.services.reception import receive_dossier
-from sync.client import SyncClient
+from app.sync.client import SyncClient
 from sync.hub.models import AppliedOp, Dossier, DossierEvent
 from tests.helpers.data import birth
 from tests.sync.proxy import AckDroppingProxy

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from app.services import processing, sync_state
 from app.services.queries import count_dossiers
 from app.services.reception import receive_dossier
-from sync.client import SyncClient
-from sync.credentials import load_token
+from app.sync.client import SyncClient
+from app.sync.credentials import load_token
 from sync.hub.models import AppliedOp, Change, Dossier, DossierEvent
 from tests.helpers.data import birth
 
@@ -89,7 +89,7 @@ def test_hub_killed_mid_batch_and_restarted(make_desk, tmp_path):
 
     hub = HubProcess(f"sqlite:///{tmp_path / 'hub9.sqlite'}")
     try:
-        from sync.client import enroll
+        from app.sync.client import enroll
         from sync.hub.admin import create_enroll_code
         from tests.sync.conftest import COMMUNE_A
 

@@ -17,7 +17,7 @@ from app.services.queries import count_dossiers, dossier_detail
 from app.services.receipts import add_series, issue_receipt
 from app.services.reception import receive_dossier
 from app.store.engine import open_database
-from sync.client import SyncClient, enroll
+from app.sync.client import SyncClient, enroll
 from sync.hub.admin import create_enroll_code
 from sync.hub.models import AppliedOp, Dossier
 from tests.helpers.data import copy_cert

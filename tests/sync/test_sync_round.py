@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 from app.services import processing, sync_state
 from app.services.queries import search_dossiers
 from app.services.reception import ReceptionInput, receive_dossier
-from sync.client import SyncClient, enroll
+from app.sync.client import SyncClient, enroll
 from sync.hub.admin import create_enroll_code, revoke
 from sync.hub.models import AppliedOp, Change, Dossier
 from tests.helpers.data import birth, marriage_status
@@ -259,7 +259,7 @@ def test_a_machine_without_a_keyring_is_told_plainly_and_nothing_is_stored(make_
     import keyring
     from keyring.backends.fail import Keyring as NoKeyring
 
-    from sync.credentials import CredentialsUnavailable
+    from app.sync.credentials import CredentialsUnavailable
 
     desk = make_desk("mot", 1, enrolled=False)
     code = create_enroll_code(hub.engine, *COMMUNE_A, 1)
@@ -274,7 +274,7 @@ def test_a_machine_without_a_keyring_is_told_plainly_and_nothing_is_stored(make_
 
 
 def test_enrolling_again_removes_the_old_token(make_desk, hub):
-    from sync.credentials import load_token
+    from app.sync.credentials import load_token
 
     desk = make_desk("mot", 1)
     old = desk.settings()

@@ -17,7 +17,7 @@ import requests
 from app.core.errors import DeskError
 from app.services import attachments, sync_state
 from app.services.desk import Desk
-from sync.credentials import forget_token, load_token, save_token
+from app.sync.credentials import forget_token, load_token, save_token
 from sync.protocol import MAX_BYTES, MAX_OPS, SCHEMA, EnrollResponse, PullResponse, PushResponse
 
 TIMEOUT = (5, 30)  # connect, read (seconds)
