@@ -44,3 +44,24 @@ def register_fonts() -> None:
     addMapping(SANS, 1, 0, f"{SANS}-Bold")
     addMapping(SANS, 0, 1, SANS)
     addMapping(SANS, 1, 1, f"{SANS}-Bold")
+
+
+@cache
+def printable_characters() -> frozenset[int]:
+    """The code points every shipped face can draw: text typed into the desk may end up in any face
+    (bold on a slip, italic in a note, sans on the ticket)."""
+    register_fonts()
+    faces = [pdfmetrics.getFont(face_name(family, face)).face for family, names in FACES.items() for face in names]
+    common = set(faces[0].charToGlyph)
+    for face in faces[1:]:
+        common &= set(face.charToGlyph)
+    return frozenset(common)
+
+
+def first_unprintable(text: str) -> str:
+    """The first character of `text` that would print as an empty box (or not at all), or ""."""
+    covered = printable_characters()
+    for char in text:
+        if ord(char) not in covered:
+            return char
+    return ""
