@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.logs import configure as configure_logging
 from app.paths import default_db, demo_db
 
 
@@ -41,6 +42,7 @@ CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-te
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    configure_logging()  # once, before anything can fail: errors of the desk land in the per-user log file
     if any(arg in CLI_COMMANDS for arg in argv):
         # The bundle has one executable: `motcua self-test` and friends go to the command line.
         from app.cli import main as cli_main

@@ -15,6 +15,7 @@ from typing import Any
 from app.core.errors import DeskError
 from app.core.identity import parse_cccd_qr
 from app.core.money import format_vnd
+from app.logs import configure as configure_logging
 from app.paths import default_db, demo_db
 from app.services.catalogue import version_in_force
 from app.services.clock import LOCAL_ZONE, show, to_local
@@ -220,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    configure_logging()  # once per process; the desk's `python -m app` entry point may have done it already
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):

@@ -13,6 +13,7 @@ from app.core.errors import ValidationError
 from app.core.holiday_table import year_table
 from app.core.text import nfc
 from app.services.clock import to_local
+from app.services.settings import DeskSettings
 from app.store.models import Holiday, HolidayYear
 
 if TYPE_CHECKING:
@@ -40,20 +41,39 @@ def materialize_year(connection: Connection, year: int, *, culture_day_off: bool
     connection.execute(insert(HY).values(year=year, source=source, created_at=datetime.now(UTC)))
 
 
-def build_calendar(desk: Desk) -> WorkingCalendar:
-    settings = desk.settings()
+def years_around(desk: Desk) -> list[int]:
     this_year = to_local(desk.now()).year
+    return [this_year + d for d in YEARS_AROUND]
+
+
+def _stored_years(connection: Connection) -> set[int]:
+    return set(connection.execute(select(HY.c.year)).scalars())
+
+
+def materialize_missing_years(desk: Desk, *, culture_day_off: bool) -> None:
+    """Store the built tables of the years around today that the file lacks, in one write
+    transaction. Called when the desk's snapshot is published (at open, after a change), never
+    from a getter, so the GUI thread never writes."""
     with desk.read() as connection:
-        have = set(connection.execute(select(HY.c.year)).scalars())
-    missing = [this_year + d for d in YEARS_AROUND if this_year + d not in have]
+        have = _stored_years(connection)
+    missing = [year for year in years_around(desk) if year not in have]
     if missing:
         with desk.write() as connection:
             for year in missing:
-                materialize_year(connection, year, culture_day_off=settings.culture_day_off)
-    with desk.read() as connection:
-        rows = connection.execute(select(H.c.day, H.c.kind)).all()
-    days_off = frozenset(r.day for r in rows if r.kind == "off")
-    workdays = frozenset(r.day for r in rows if r.kind == "work")
+                materialize_year(connection, year, culture_day_off=culture_day_off)
+
+
+def read_calendar(connection: Connection, settings: DeskSettings, years: list[int]) -> WorkingCalendar:
+    """The working calendar from the stored table; a year of `years` not stored yet (a read-only
+    open, a snapshot built before the first write) is built in memory exactly as it would be stored."""
+    rows = [(r.day, r.kind) for r in connection.execute(select(H.c.day, H.c.kind))]
+    have = _stored_years(connection)
+    overrides = None
+    for year in (y for y in years if y not in have):
+        overrides = overrides if overrides is not None else shipped_overrides()
+        rows += [(r.day, r.kind) for r in year_table(year, overrides, culture_day_off=settings.culture_day_off)]
+    days_off = frozenset(day for day, kind in rows if kind == "off")
+    workdays = frozenset(day for day, kind in rows if kind == "work")
     return WorkingCalendar(settings.calendar_rules(days_off, workdays))
 
 

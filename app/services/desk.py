@@ -1,7 +1,15 @@
-"""The context every service runs in: the database, who acts, the clock, cached settings."""
+"""The context every service runs in: the database, who acts, the clock, and a snapshot of the
+settings and working calendar that every thread may read.
+
+The thread rule, in one line: readers take the current `DeskState` and never do I/O; a new state
+is built whole (at open, and by `forget_cached` after a change, on the thread that made the
+change, i.e. a worker) and published by one attribute assignment. The GUI thread therefore never
+waits on the database to read a setting or compute a due time, and never sees half a reload.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,16 +24,36 @@ from app.services.settings import DeskSettings, load_settings
 from app.store.engine import Database
 
 
+@dataclass(frozen=True)
+class DeskState:
+    """Settings and calendar read in one transaction, so they always belong together.
+
+    `in_force` memoises the procedure version in force by (code, day) for this state only: a
+    catalogue change publishes a new state with an empty memo instead of clearing this one under
+    a reader. Entries are only ever added, each a complete immutable value."""
+
+    settings: DeskSettings
+    calendar: WorkingCalendar
+    in_force: dict[tuple[str, Any], Any] = field(default_factory=dict, compare=False)
+
+
 @dataclass
 class Desk:
     db: Database
     actor: str
     clock: Callable[[], datetime] = utc_now
-    _settings: DeskSettings | None = field(default=None, repr=False)
-    _calendar: WorkingCalendar | None = field(default=None, repr=False)
-    _batch: Connection | None = field(default=None, repr=False)
-    versions: dict[int, Any] = field(default_factory=dict, repr=False)  # procedure versions by id, immutable
-    in_force: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)  # (code, day) -> version
+    # Procedure versions by id. A version row never changes once written, so entries never go
+    # stale and are never removed; concurrent fills of the same key store equal values.
+    versions: dict[int, Any] = field(default_factory=dict, repr=False)
+    _state: DeskState | None = field(default=None, repr=False)
+    _publishing: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _thread: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    # -- transactions ------------------------------------------------------------------------
+    @property
+    def _batch(self) -> Connection | None:
+        """The batch connection of the calling thread only: another thread never writes into it."""
+        return getattr(self._thread, "batch", None)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -48,30 +76,61 @@ class Desk:
     def batch(self) -> Iterator[None]:
         """Run many actions in one transaction: for imports and the demo, never for the desk."""
         with self.db.writer.begin() as connection:
-            self._batch = connection
+            self._thread.batch = connection
             try:
                 yield
             finally:
-                self._batch = None
+                self._thread.batch = None
+
+    # -- the shared snapshot -------------------------------------------------------------------
+    def state(self) -> DeskState:
+        """The current snapshot; built here only the very first time (at open, before any window)."""
+        state = self._state
+        if state is None:
+            with self._publishing:  # read-only: a first read may come from inside a write transaction
+                state = self._state or self._publish(persist_years=False)
+        return state
 
     def settings(self) -> DeskSettings:
-        if self._settings is None:
-            with self.read() as connection:
-                self._settings = load_settings(connection)
-        return self._settings
+        return self.state().settings
 
     def calendar(self) -> WorkingCalendar:
-        if self._calendar is None:
-            from app.services.calendar_data import build_calendar
+        return self.state().calendar
 
-            self._calendar = build_calendar(self)
-        return self._calendar
+    @property
+    def in_force(self) -> dict[tuple[str, Any], Any]:
+        """The current state's memo: take it once per use (`memo = desk.in_force`), as it may be swapped."""
+        return self.state().in_force
+
+    def load(self) -> DeskState:
+        """Build and publish the snapshot now: at open, on the thread that opens the desk, before any
+        window reads it; the holiday tables of the years around today are stored if missing."""
+        with self._publishing:
+            return self._publish()
 
     def forget_cached(self) -> None:
-        """Call after settings or the holiday table change."""
-        self._settings = None
-        self._calendar = None
-        self.in_force.clear()
+        """Call after settings, the holiday table or the catalogue change (after the commit): the
+        snapshot is rebuilt from the database and swapped in whole; readers never see a gap."""
+        with self._publishing:
+            self._publish()
+
+    def _publish(self, *, persist_years: bool = True) -> DeskState:
+        # Builders take turns (the lock): the last to publish read after every commit whose
+        # caller asked for a rebuild, so an older snapshot can never overwrite a newer one.
+        state = self._build(persist_years)
+        self._state = state
+        return state
+
+    def _build(self, persist_years: bool) -> DeskState:
+        from app.services.calendar_data import materialize_missing_years, read_calendar, years_around
+
+        if persist_years:
+            with self.read() as connection:
+                culture_day_off = load_settings(connection).culture_day_off
+            materialize_missing_years(self, culture_day_off=culture_day_off)  # its own write transaction
+        with self.read() as connection:  # one read transaction: settings and days of the same commit
+            settings = load_settings(connection)
+            return DeskState(settings, read_calendar(connection, settings, years_around(self)))
 
     def now(self) -> datetime:
         return self.clock()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app import logs
 from app.services.desk import Desk
+from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
 
 WINDOW_SIZE = (1366, 740)
@@ -27,10 +31,35 @@ def tell(message: str) -> None:
     app.processEvents()
 
 
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's own warnings go to the log file, not to a console the official never sees."""
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def _tell_unexpected(error: BaseException, error_id: str) -> None:
+    """An error no slot caught: already logged under its id; the official sees the plain dialog."""
+    if threading.current_thread() is threading.main_thread() and QApplication.instance() is not None:
+        show_error(QApplication.activeWindow(), error)
+
+
+def install_reporting() -> None:
+    """Route Qt's messages and uncaught errors of the window to the log (set up by app.logs)."""
+    qInstallMessageHandler(_qt_message)
+    logs.set_reporter(_tell_unexpected)
+
+
 def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("MotCua")
     app.setApplicationName("Một cửa")
+    logs.configure()  # no-op when the entry point already did it
+    install_reporting()
+    desk.load()  # the settings and calendar snapshot, once, before any widget reads it
     window = MainWindow(desk)
     window.resize(*WINDOW_SIZE)
     window.show()

@@ -1,6 +1,7 @@
 """One way to run work off the GUI thread: a function runs in a thread pool, and its result or its
 error comes back on the GUI thread through a queued signal (style.md §2: Anki's taskman, Picard's
-run_task). Tests pass `synchronous=True` to run everything inline."""
+run_task). Tests pass `synchronous=True` to run everything inline. An unexpected error is logged
+with its traceback and id where it happened (app.logs), before the failure callback sees it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.core.errors import DeskError
+from app.logs import report_unexpected
+
+
+def _noted(error: Exception, work: Callable[[], Any]) -> Exception:
+    """A refusal is the official's to read; anything else is logged now, on the thread that saw it."""
+    if not isinstance(error, DeskError):
+        report_unexpected(error, getattr(work, "__qualname__", "a background job"))
+    return error
 
 
 class _Bridge(QObject):
@@ -23,7 +34,7 @@ class _Task(QRunnable):
         try:
             result = self.work()
         except Exception as error:  # handed to the failure callback on the GUI thread
-            self.bridge.finished.emit(None, error)
+            self.bridge.finished.emit(None, _noted(error, self.work))
         else:
             self.bridge.finished.emit(result, None)
 
@@ -43,7 +54,7 @@ class Runner(QObject):
             try:
                 result = work()
             except Exception as error:
-                on_failure(error)
+                on_failure(_noted(error, work))
                 return
             on_success(result)
             return
