@@ -46,6 +46,15 @@ def test_forms_and_sync_do_not_import_ui():
         assert not {m for m in imported_modules(path) if m.startswith("app.ui")}, path
 
 
+def test_ereceipt_is_pure_and_imports_only_app_core_from_app():
+    # The hub imports ereceipt, and the hub may import nothing from app but app.core.
+    for path in python_files("ereceipt"):
+        bad = {m for m in imported_modules(path)
+               if m.split(".")[0] in ("PySide6", "shiboken6", "sqlalchemy", "forms", "sync")
+               or (m.startswith("app") and not m.startswith("app.core"))}
+        assert not bad, f"{path} imports {bad}"
+
+
 def test_the_check_itself_sees_an_import(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from PySide6.QtWidgets import QWidget\nimport app.store.models\n")
