@@ -173,6 +173,8 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
         return
     name = args.thread.name if args.thread is not None else "a thread"
     report_unexpected(args.exc_value.with_traceback(args.exc_traceback), f"thread {name}")
+    if _State.previous_hooks is not None:  # whoever watched threads before (a console, a test runner) still sees it
+        _State.previous_hooks[1](args)  # type: ignore[operator]
 
 
 def _install_hooks() -> None:

@@ -41,10 +41,18 @@ def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> N
     logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
+_ORPHAN_DIALOGS: set[QMessageBox] = set()  # dialogs with no window to own them, kept alive until closed
+
+
 def _tell_unexpected(error: BaseException, error_id: str) -> None:
     """An error no slot caught: already logged under its id; the official sees the plain dialog."""
-    if threading.current_thread() is threading.main_thread() and QApplication.instance() is not None:
-        show_error(QApplication.activeWindow(), error)
+    if threading.current_thread() is not threading.main_thread() or QApplication.instance() is None:
+        return
+    parent = QApplication.activeWindow()
+    box = show_error(parent, error)
+    if parent is None:
+        _ORPHAN_DIALOGS.add(box)
+        box.finished.connect(lambda _: _ORPHAN_DIALOGS.discard(box))
 
 
 def install_reporting() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.errors import DeskError
+from app.logs import report_unexpected
 from app.services.desk import Desk
 from app.sync.client import RoundResult, SyncClient
 from app.ui.runner import Runner
@@ -65,7 +66,8 @@ class SyncScheduler(QObject):
         self.finished.emit(result)
 
     def _failed(self, error: Exception) -> None:
-        message = error.message if isinstance(error, DeskError) else "Lỗi khi đồng bộ; sẽ tự thử lại."
+        message = error.message if isinstance(error, DeskError) else \
+            f"Lỗi ngoài dự kiến khi đồng bộ (mã lỗi {report_unexpected(error)}); sẽ tự thử lại."  # logged by the runner
         self._done(RoundResult(online=False, problem=message, retry_in=60.0))
 
     def enrolled_now(self) -> None:
