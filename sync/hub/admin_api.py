@@ -4,50 +4,101 @@ CLI calls. Every request needs an admin token (python -m sync.hub create-admin-t
 No `from __future__ import annotations`: FastAPI reads these annotations at run time.
 """
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi import Path as PathParam
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
+from app.core.errors import DeskError
 from app.core.lifecycle import Action
 from app.core.receipts import SeriesSpec
+from app.core.text import nfc
 from sync.hub.admin import HubError, allot, check_admin, create_enroll_code, list_devices, revoke
 from sync.hub.export import dvcqg_export
 from sync.hub.publish import publish_day, publish_procedure
 from sync.hub.upstream import record_upstream_event
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # left after nfc() has folded white space
+AGENCY_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}$"  # app/core/codes.py, checked there again
+DEVICE_PATTERN = r"^[0-9a-f-]{36}$"
+MAX_NUMBER = 99_999_999  # receipt numbers (app/core/receipts.py checks the range itself)
+
+
+def check_text(value: str, field: str, most: int) -> str:
+    """Text as stored: NFC, one space between words, no control characters (PostgreSQL refuses NUL)."""
+    value = nfc(value)
+    if CONTROL.search(value) or len(value) > most:
+        raise DeskError(f"Trường {field} phải là văn bản không quá {most} ký tự, không có ký tự điều khiển.",
+                        field=field, code="bad_text")
+    return value
+
+
+def text(most: int) -> Any:
+    """A body field of at most `most` characters, checked and normalised by check_text."""
+    return Annotated[str, Field(max_length=most * 4), AfterValidator(lambda value: _pydantic_text(value, most))]
+
+
+def _pydantic_text(value: str, most: int) -> str:
+    try:
+        return check_text(value, "", most)
+    except DeskError:
+        raise ValueError(f"văn bản không quá {most} ký tự, không có ký tự điều khiển") from None
+
+
+AgencyId = Annotated[str, Field(pattern=AGENCY_PATTERN)]
+Workstation = Annotated[int, Field(ge=1, le=9)]
+ReceiptNumber = Annotated[int, Field(ge=1, le=MAX_NUMBER)]
+
 
 class CodeRequest(BaseModel):
-    agency_id: str
-    commune: str
-    workstation_no: int
+    agency_id: AgencyId
+    commune: text(200)
+    workstation_no: Workstation
 
 
 class AllotRequest(BaseModel):
-    agency_id: str
-    commune: str = ""
-    workstation_no: int
+    agency_id: AgencyId
+    commune: text(200) = ""
+    workstation_no: Workstation
     kind: Literal["paper", "electronic"]
-    template_symbol: str
-    series_symbol: str
-    first_number: int
-    last_number: int
+    template_symbol: text(20)
+    series_symbol: text(20)
+    first_number: ReceiptNumber
+    last_number: ReceiptNumber
 
 
 class DayRequest(BaseModel):
     day: date
     kind: Literal["off", "work", "clear"]
-    name: str = ""
-    agency_id: str | None = None
+    name: text(200) = ""
+    agency_id: AgencyId | None = None
 
 
 class UpstreamRequest(BaseModel):
-    code: str
+    code: text(40)
     kind: Literal["forwarded", "supplement_requested", "finished", "stopped"]
-    actor: str
-    note: str = ""
+    actor: text(120)
+    note: text(2000) = ""
+
+
+class VersionRequest(BaseModel):
+    """A procedure version: the fields the hub checks; the rest goes to the desks as published."""
+
+    model_config = ConfigDict(extra="allow")
+    effective_from: date
+    fee: dict[str, Any]
+
+
+class ProcedureRequest(BaseModel):
+    """As in resources/catalogue/procedures.json."""
+
+    model_config = ConfigDict(extra="allow")
+    code: text(40) = Field(min_length=1)
+    versions: list[VersionRequest] = Field(min_length=1, max_length=50)
 
 
 def admin_router(engine: Engine) -> APIRouter:
@@ -66,7 +117,7 @@ def admin_router(engine: Engine) -> APIRouter:
                  "revoked": d.revoked_at is not None} for d in list_devices(engine)]
 
     @router.post("/devices/{device_id}/revoke")
-    def revoke_device(device_id: str) -> dict[str, str]:
+    def revoke_device(device_id: Annotated[str, PathParam(pattern=DEVICE_PATTERN)]) -> dict[str, str]:
         revoke(engine, device_id)
         return {"status": "revoked"}
 
@@ -76,8 +127,14 @@ def admin_router(engine: Engine) -> APIRouter:
         return {"allotment_id": allot(engine, body.agency_id, body.workstation_no, spec, body.commune)}
 
     @router.post("/procedures")
-    def new_procedure(body: dict[str, Any], agency_id: str | None = None) -> dict[str, int]:
-        return {"communes": publish_procedure(engine, body, agency_id)}
+    def new_procedure(body: ProcedureRequest,
+                      agency_id: Annotated[str | None, Query(pattern=AGENCY_PATTERN)] = None) -> dict[str, int]:
+        procedure = body.model_dump(mode="json")
+        try:
+            return {"communes": publish_procedure(engine, procedure, agency_id)}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # A fee rule of the wrong shape (a tier without "from", an amount that is not a number).
+            raise HubError(400, "bad_procedure", "Biểu phí của thủ tục không đúng cấu trúc của danh mục.") from None
 
     @router.post("/days")
     def new_day(body: DayRequest) -> dict[str, int]:
@@ -89,7 +146,7 @@ def admin_router(engine: Engine) -> APIRouter:
         return record_upstream_event(engine, body.code, Action(body.kind), actor=body.actor, details=details)
 
     @router.get("/export")
-    def export(agency_id: str, first: date, last: date) -> dict[str, Any]:
+    def export(agency_id: Annotated[str, Query(pattern=AGENCY_PATTERN)], first: date, last: date) -> dict[str, Any]:
         if last < first:
             raise HubError(400, "bad_period", "Ngày cuối phải không sớm hơn ngày đầu.")
         return dvcqg_export(engine, agency_id, first, last)

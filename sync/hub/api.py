@@ -4,19 +4,28 @@ No `from __future__ import annotations` here: FastAPI reads the endpoint annotat
 and a dependency defined inside create_app cannot be resolved from a string.
 """
 
+import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import pydantic
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from app.core.errors import DeskError, NotFoundError, TransitionError
 from sync.hub.admin import HubError, allotments_for, device_for_token, enroll
-from sync.hub.admin_api import admin_router
+from sync.hub.admin_api import admin_router, check_text
 from sync.hub.apply import apply_batch
-from sync.hub.blobs import BlobStore
+from sync.hub.blobs import CHUNK_LIMIT, MAX_BLOB, SHA256, BlobStore
+from sync.hub.limits import KIB, BodyLimit, Unexpected, limit
 from sync.hub.models import Change
 from sync.protocol import (
     MAX_BYTES,
@@ -32,22 +41,132 @@ from sync.protocol import (
 )
 from sync.protocol import Change as WireChange
 
+# Request size limits, checked while the body is read (sync/hub/limits.py); the first match applies.
+SMALL = 64 * KIB
+LIMITS = [
+    limit("POST", r"/api/v1/devices/enroll$", SMALL),
+    limit("", r"/api/v1/admin/", SMALL),
+    limit("POST", r"/api/v1/sync/push$", MAX_BYTES),
+    limit("PUT", r"/api/v1/blobs/", CHUNK_LIMIT),
+]
+OTHER = 16 * KIB  # every other route, known or not: none of them takes a body
+MAX_CURSOR = 2**31 - 1  # Change.seq is a 32-bit INTEGER on PostgreSQL: a larger cursor cannot be bound
+
+BAD_JSON = "Nội dung yêu cầu không đọc được: phải là một đối tượng JSON mã hóa UTF-8."
+HTTP_PROBLEMS = {
+    400: ("bad_request", BAD_JSON),
+    404: ("not_found", "Không có địa chỉ này trên hệ thống cấp trên."),
+    405: ("method_not_allowed", "Địa chỉ này không nhận phương thức yêu cầu đã gửi."),
+}
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+
 
 def server_time() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
-    app = FastAPI(title="Hệ thống cấp trên — máy chủ đồng bộ Một cửa", version=str(SCHEMA))
-    blobs = BlobStore(blob_folder or Path("hub-blobs"))
+def problem(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The body of every refusal: a stable code for programs, a Vietnamese message for people."""
+    return JSONResponse({"code": code, "message": message, "server_time": server_time()}, status_code=status,
+                        headers=headers)
+
+
+def _places(errors: list[Any]) -> str:
+    """Where the first errors are (body.ops[0].op_id), never what was sent: a message must not echo input."""
+    places = []
+    for error in errors[:5]:
+        text = ""
+        for part in error.get("loc", ()):
+            if isinstance(part, int):
+                text += f"[{part}]"
+            else:
+                text += ("." if text else "") + (part if FIELD_NAME.match(str(part)) else "…")
+        places.append(text or "toàn bộ nội dung")
+    return ", ".join(dict.fromkeys(places))
+
+
+def _invalid(errors: list[Any]) -> JSONResponse:
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return problem(400, "bad_json", BAD_JSON)
+    return problem(422, "invalid_request", f"Yêu cầu không hợp lệ (thiếu trường hoặc sai kiểu dữ liệu) ở: "
+                                           f"{_places(errors)}.")
+
+
+def install_problems(app: FastAPI) -> None:
+    """Every refusal, whatever raised it, is a 4xx problem; none echoes the request or a token."""
 
     @app.exception_handler(DeskError)
     def _problem(_request: Request, error: DeskError) -> JSONResponse:
         """Refusals carry a stable code and a Vietnamese message; the status says what kind."""
         status = error.status if isinstance(error, HubError) else 404 if isinstance(error, NotFoundError) else \
             409 if isinstance(error, TransitionError) else 400
-        return JSONResponse({"code": error.code, "message": error.message, "server_time": server_time()},
-                            status_code=status)
+        return problem(status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return _invalid(list(error.errors()))
+
+    @app.exception_handler(pydantic.ValidationError)
+    def _model_invalid(_request: Request, error: pydantic.ValidationError) -> JSONResponse:
+        return _invalid(error.errors(include_url=False, include_input=False))
+
+    @app.exception_handler(UnicodeDecodeError)
+    @app.exception_handler(json.JSONDecodeError)
+    def _unreadable(_request: Request, _error: ValueError) -> JSONResponse:
+        return problem(400, "bad_json", BAD_JSON)
+
+    @app.exception_handler(HTTPException)
+    def _http(_request: Request, error: HTTPException) -> Response:
+        code, message = HTTP_PROBLEMS.get(error.status_code, (f"http_{error.status_code}",
+                                                               "Yêu cầu không được chấp nhận."))
+        return problem(error.status_code, code, message, headers=error.headers)
+
+    @app.exception_handler(DataError)
+    def _unstorable(_request: Request, _error: DataError) -> JSONResponse:
+        # The database refused a value (too long for its column, out of range, a NUL character on
+        # PostgreSQL): the request was at fault, and the error text, which quotes it, is not logged.
+        return problem(422, "invalid_data", "Dữ liệu gửi lên vượt giới hạn lưu trữ (quá dài, quá lớn hoặc có "
+                                            "ký tự không được phép).")
+
+
+def json_body(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """An endpoint that parses its body itself still shows its shape in the OpenAPI (for the fuzzer)."""
+    schema = model.model_json_schema(by_alias=True)
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[1]])
+            return {key: inline(value) for key, value in node.items()}
+        return [inline(item) for item in node] if isinstance(node, list) else node
+
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": inline(schema)}}}}
+
+
+BINARY_BODY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+# The pattern is shown in the OpenAPI; the check itself is BlobStore's, so that a bad hash is a 400.
+Sha = Annotated[str, PathParam(json_schema_extra={"pattern": SHA256.pattern})]
+
+
+class ProblemBody(pydantic.BaseModel):
+    """What every 4xx and 5xx answer carries (instead of FastAPI's own 422 body)."""
+
+    code: str
+    message: str
+    server_time: str
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {"4XX": {"model": ProblemBody, "description": "Yêu cầu bị từ chối"}}
+
+
+def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
+    app = FastAPI(title="Hệ thống cấp trên — máy chủ đồng bộ Một cửa", version=str(SCHEMA), responses=PROBLEMS)
+    blobs = BlobStore(blob_folder or Path("hub-blobs"))
+    install_problems(app)
+    app.add_middleware(BodyLimit, limits=LIMITS, default=OTHER)
+    app.add_middleware(Unexpected)  # added last, so outermost: it also sees BodyLimit's own errors
 
     def device(authorization: Annotated[str, Header()] = "") -> Any:
         if not authorization.startswith("Bearer "):
@@ -67,13 +186,15 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
     @app.post("/api/v1/devices/enroll", response_model=EnrollResponse, response_model_by_alias=True)
     def enroll_device(body: EnrollRequest) -> EnrollResponse:
         check_schema(body.schema_version)
-        got = enroll(engine, body.code, body.device_name, body.app_version)
+        name = check_text(body.device_name, "device_name", 120)
+        got = enroll(engine, body.code, name, check_text(body.app_version, "app_version", 40))
         return EnrollResponse(server_time=server_time(), device_id=got.device_id, token=got.token,
                               agency_id=got.agency_id, commune_name=got.commune_name,
                               workstation_no=got.workstation_no,
                               series=allotments_for(engine, got.agency_id, got.workstation_no))
 
-    @app.post("/api/v1/sync/push", response_model=PushResponse, response_model_by_alias=True)
+    @app.post("/api/v1/sync/push", response_model=PushResponse, response_model_by_alias=True,
+              openapi_extra=json_body(PushRequest))
     async def push(request: Request, me: Annotated[Any, Depends(device)]) -> Any:
         raw = await request.body()
         if len(raw) > MAX_BYTES:
@@ -88,7 +209,8 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
         return PushResponse(server_time=server_time(), results=results)
 
     @app.get("/api/v1/sync/pull", response_model=PullResponse, response_model_by_alias=True)
-    def pull(me: Annotated[Any, Depends(device)], since: int = 0, schema: int = SCHEMA,
+    def pull(me: Annotated[Any, Depends(device)], since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+             schema: int = SCHEMA,
              limit: Annotated[int, Query(ge=1, le=PULL_LIMIT)] = PULL_LIMIT) -> PullResponse:
         check_schema(schema)
         with engine.connect() as connection:
@@ -99,17 +221,19 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
         cursor = rows[-1].seq if rows else since
         return PullResponse(server_time=server_time(), changes=changes, next_cursor=cursor, more=len(rows) == limit)
 
+    # A blob belongs to the commune whose device sent it: another commune's token neither sees nor adds to it.
     @app.head("/api/v1/blobs/{sha}")
-    def blob_state(sha: str, me: Annotated[Any, Depends(device)]) -> Response:
-        complete, held = blobs.state(sha)
+    def blob_state(sha: Sha, me: Annotated[Any, Depends(device)]) -> Response:
+        complete, held = blobs.state(me.agency_id, sha)
         return Response(status_code=200 if complete else 404, headers={"Upload-Offset": str(held)})
 
-    @app.put("/api/v1/blobs/{sha}")
-    async def blob_chunk(sha: str, request: Request, me: Annotated[Any, Depends(device)],
-                         upload_offset: Annotated[int, Header()] = 0,
-                         upload_complete: Annotated[int, Header()] = 0) -> dict[str, Any]:
+    @app.put("/api/v1/blobs/{sha}", openapi_extra=BINARY_BODY)
+    async def blob_chunk(sha: Sha, request: Request, me: Annotated[Any, Depends(device)],
+                         upload_offset: Annotated[int, Header(ge=0, le=MAX_BLOB)] = 0,
+                         upload_complete: Annotated[int, Header(ge=0, le=1)] = 0) -> dict[str, Any]:
         chunk = await request.body()
-        complete, held = blobs.append(sha, upload_offset, chunk, bool(upload_complete))
+        complete, held = await run_in_threadpool(blobs.append, me.agency_id, sha, upload_offset, chunk,
+                                                 bool(upload_complete))
         return {"complete": complete, "offset": held, "server_time": server_time()}
 
     app.include_router(admin_router(engine))

@@ -8,6 +8,7 @@ from app.services.queries import dossier_detail
 from app.services.reception import receive_dossier
 from app.sync.client import SyncClient
 from tests.helpers.data import birth
+from tests.sync.conftest import COMMUNE_A
 
 
 def test_scans_upload_after_the_records_and_resume_where_they_stopped(make_desk, hub, tmp_path):
@@ -33,7 +34,7 @@ def test_scans_upload_after_the_records_and_resume_where_they_stopped(make_desk,
     assert result.online and result.pushed == 3
     assert all(a["uploaded_at"] is not None for a in attachments_of(desk, got.uid))
     assert requests.head(f"{client.base}/api/v1/blobs/{sha}", headers=dict(client.http.headers)).status_code == 200
-    assert (hub.blobs / sha).read_bytes() == big.read_bytes()
+    assert (hub.blobs / COMMUNE_A[0] / sha).read_bytes() == big.read_bytes()  # the commune's own folder
 
 
 def test_a_failing_upload_never_holds_back_the_records(make_desk, hub, tmp_path, monkeypatch):
