@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import SignatureConfiguration, XMLVerifier
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
@@ -35,6 +36,19 @@ class Verified:
     signer: str  # the certificate's subject
     signing_time: datetime  # local wall time, as written in SigningTime
     certificate: x509.Certificate
+
+
+def signer_display(certificate: x509.Certificate) -> str:
+    """How a person reads the signer: the common name, after the organisation when they differ
+    (the demo certificate's common name is its warning)."""
+    def first(oid: x509.ObjectIdentifier) -> str:
+        values = certificate.subject.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    common, organisation = first(NameOID.COMMON_NAME), first(NameOID.ORGANIZATION_NAME)
+    if organisation and organisation != common:
+        return f"{organisation} ({common})" if common else organisation
+    return common or subject_name(certificate)
 
 
 def _parse(xml: bytes) -> etree._Element:
