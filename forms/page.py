@@ -1,13 +1,20 @@
 """The layout every one-stop paper shares: page size, styles, the two-column letterhead with the
-QR in the top-left corner, the title, signature blocks, and rendering to PDF bytes."""
+QR in the top-left corner, the title, signature blocks, and rendering to PDF bytes.
+
+A paper that runs longer than a page (the log book, a long control sheet, a slip with many
+documents) keeps the QR's corner free on every page, repeats what it is ("Mã hồ sơ …, Liên 1 –
+tiếp theo") and "Trang x/y" on each page of each copy, and keeps its signatures with the lines
+they sign (shared/domain.md §13.4; issue 12 §1)."""
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -29,17 +36,23 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from forms.fonts import SERIF, register_fonts
-from forms.qr import draw_qr
+from forms.qr import QUIET_MODULES, draw_qr, qr_matrix
 
 SIZES = {"A5": A5, "A4": A4}
-QR_SIZE = {"A5": 20 * mm, "A4": 25 * mm}
+# At least 0.5 mm a module: a phone or a cheap 2D reader, and a 150 dpi scan, resolve it (issue 12 §4).
+QR_MODULE = {"A5": 0.5 * mm, "A4": 0.6 * mm}
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+SLOGAN = "Độc lập - Tự do - Hạnh phúc"
+FOOTER_BASELINE = 5 * mm  # inside what office printers can print (they lose about 4–5 mm at each edge)
+NO_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
 
 
 @dataclass(frozen=True)
 class Letterhead:
     agency_name: str  # "UBND XÃ QUẢNG PHÚ"
     office_name: str  # "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
-    date_line: str  # "Quảng Phú, ngày 20 tháng 11 năm 2026"
+    date_line: str  # "Quảng Phú, ngày 20 tháng 11 năm 2026": the day of the act, not of printing
     number: str = ""  # "Số: 12/HDHS"
     form_label: str = ""  # "Mẫu số 01", printed small above the right column
 
@@ -56,17 +69,22 @@ class Page:
 
     @property
     def margins(self) -> tuple[float, float, float, float]:
-        """left, right, top, bottom"""
-        return (13 * mm, 10 * mm, 8 * mm, 8 * mm) if self.size == "A5" else (25 * mm, 15 * mm, 15 * mm, 15 * mm)
+        """left, right, top, bottom; the bottom leaves room for the footer line (page, reprint)."""
+        return (13 * mm, 10 * mm, 7 * mm, 9 * mm) if self.size == "A5" else (25 * mm, 15 * mm, 15 * mm, 15 * mm)
 
     @property
     def body_size(self) -> float:
-        return 10 if self.size == "A5" else 13
+        return 9 if self.size == "A5" else 13
 
     @property
     def frame_width(self) -> float:
         left, right, _, _ = self.margins
         return self.pagesize[0] - left - right
+
+    @property
+    def pen_space(self) -> float:
+        """Room left blank for a handwritten signature."""
+        return 9.5 * mm if self.size == "A5" else 22 * mm
 
 
 class Styles:
@@ -75,7 +93,7 @@ class Styles:
     def __init__(self, page: Page) -> None:
         register_fonts()
         size = page.body_size
-        lead = size * 1.22
+        lead = size * 1.12
         # Justified text is the norm on A4; an A5 column is too narrow for it (wide gaps around long words).
         align = TA_LEFT if page.size == "A5" else TA_JUSTIFY
         self.body = ParagraphStyle("body", fontName=SERIF, fontSize=size, leading=lead, alignment=align)
@@ -85,16 +103,21 @@ class Styles:
         self.head_bold = ParagraphStyle("headb", parent=self.head, fontName=f"{SERIF}-Bold")
         self.date = ParagraphStyle("date", parent=self.head, fontName=f"{SERIF}-Italic")
         self.title = ParagraphStyle("title", parent=self.body, fontName=f"{SERIF}-Bold", fontSize=size + 2,
-                                    leading=lead + 3, alignment=TA_CENTER, spaceBefore=4, spaceAfter=2)
+                                    leading=lead + 2.5, alignment=TA_CENTER, spaceBefore=2, spaceAfter=1)
         self.subtitle = ParagraphStyle("sub", parent=self.body, fontName=f"{SERIF}-Italic", alignment=TA_CENTER)
         self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
         self.center_bold = ParagraphStyle("centerb", parent=self.center, fontName=f"{SERIF}-Bold")
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 2, leading=(size - 2) * 1.25)
+        self.code = ParagraphStyle("code", parent=self.center_bold, fontSize=size + 2, leading=size + 4)
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 2, leading=(size - 2) * 1.2)
         self.small_italic = ParagraphStyle("smalli", parent=self.small, fontName=f"{SERIF}-Italic")
+        self.note = ParagraphStyle("note", parent=self.small_italic, fontSize=size - 2.5, leading=(size - 2.5) * 1.15)
         self.right_small = ParagraphStyle("rsmall", parent=self.small, alignment=TA_RIGHT)
-        self.cell = ParagraphStyle("cell", parent=self.small, alignment=TA_LEFT)
+        self.cell = ParagraphStyle("cell", parent=self.small, alignment=TA_LEFT, leading=(size - 2) * 1.12)
         self.cell_center = ParagraphStyle("cellc", parent=self.cell, alignment=TA_CENTER)
         self.cell_head = ParagraphStyle("cellh", parent=self.cell_center, fontName=f"{SERIF}-Bold")
+        # The slip's document table: twenty rows must fit an A5 page with the rest of Mẫu 01.
+        self.table = ParagraphStyle("table", parent=self.cell, fontSize=size - 2.5, leading=(size - 2.5) * 1.12)
+        self.table_head = ParagraphStyle("tableh", parent=self.table, fontName=f"{SERIF}-Bold", alignment=TA_CENTER)
 
 
 def esc(text: object) -> str:
@@ -102,108 +125,216 @@ def esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def lines(text: str) -> str:
+    """Escaped, with its line breaks kept (a signer's authority over the title)."""
+    return "<br/>".join(esc(part) for part in text.split("\n"))
+
+
 def field(label: str, value: str, style: ParagraphStyle) -> Paragraph:
     """"Label: value" with the value in bold, the way filled-in forms read."""
     return Paragraph(f"{esc(label)}: <b>{esc(value)}</b>" if value else f"{esc(label)}: …………………………", style)
 
 
-def letterhead(head: Letterhead, styles: Styles, page: Page, *, with_qr: bool) -> list[Flowable]:
+# -- the QR's corner -------------------------------------------------------------------------
+
+
+def qr_side(payload: str, page: Page) -> float:
+    """The printed side of the symbol: whole modules of at least QR_MODULE."""
+    return len(qr_matrix(payload)) * QR_MODULE[page.size]
+
+
+def qr_room(payload: str | None, page: Page) -> float:
+    """What the corner takes: the symbol and its 4-module quiet zone (right and below; the page
+    margin is the quiet zone at the left and the top)."""
+    return qr_side(payload, page) + QUIET_MODULES * QR_MODULE[page.size] if payload else 0.0
+
+
+def centred_rule(width: float) -> HRFlowable:
+    return HRFlowable(width=width, thickness=0.6, spaceBefore=1, spaceAfter=2, hAlign="CENTER")
+
+
+def letterhead(head: Letterhead, styles: Styles, page: Page, *, qr: str | None,
+               beside_qr: Flowable | None = None) -> list[Flowable]:
+    """Agency block and national motto in two columns, with the QR's corner kept free at the left
+    (TT 01/2023 Điều 26). Rules are centred under their text: under the motto as long as
+    "Độc lập - Tự do - Hạnh phúc", under the agency about 40% of its name (NĐ 30/2020).
+    `beside_qr` (the code and its barcode) goes under the two columns, next to the QR, where the
+    corner leaves room anyway."""
     width = page.frame_width
-    # The right column is as wide as the national motto needs, so it never wraps; the agency
-    # block gets the rest.
-    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    needed = max(stringWidth(motto, styles.head_bold.fontName, styles.head_bold.fontSize),
-                 stringWidth(head.date_line, styles.date.fontName, styles.date.fontSize)) + 1.5 * mm
-    left_width = width - needed
-    qr_room = QR_SIZE[page.size] + 1 * mm if with_qr else 0
-    left = [Paragraph(esc(head.agency_name.upper()), styles.head),
-            Paragraph(esc(head.office_name.upper()), styles.head_bold),
-            HRFlowable(width="40%", thickness=0.6, spaceBefore=1, spaceAfter=2, hAlign="CENTER")]
+    motto_width = stringWidth(MOTTO, styles.head_bold.fontName, styles.head_bold.fontSize)
+    right_width = max(motto_width, stringWidth(head.date_line, styles.date.fontName, styles.date.fontSize)) + 2 * mm
+    room = qr_room(qr, page)
+    left_width = width - right_width - room
+    office = head.office_name.upper()
+    office_width = min(stringWidth(office, styles.head_bold.fontName, styles.head_bold.fontSize), left_width)
+    left: list[Flowable] = [Paragraph(esc(head.agency_name.upper()), styles.head),
+                            Paragraph(esc(office), styles.head_bold), centred_rule(max(office_width * 0.4, 12 * mm))]
     if head.number:
         left.append(Paragraph(esc(head.number), styles.head))
-    right = [Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles.head_bold),
-             Paragraph("Độc lập - Tự do - Hạnh phúc", styles.head_bold),
-             HRFlowable(width="55%", thickness=0.6, spaceBefore=1, spaceAfter=3),
-             Paragraph(esc(head.date_line), styles.date)]
-    # The QR takes the top-left corner (TT 01/2023 Điều 26); the agency block sits to its right.
-    table = Table([["", left, right]], colWidths=[qr_room, left_width - qr_room, width - left_width])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
-    story: list[Flowable] = []
-    if head.form_label:
-        story.append(Paragraph(esc(head.form_label), styles.right_small))
-    story += [table, Spacer(1, 3 * mm)]
-    return story
+    right: list[Flowable] = [Paragraph(esc(head.form_label), styles.right_small)] if head.form_label else []
+    right += [Paragraph(MOTTO, styles.head_bold), Paragraph(SLOGAN, styles.head_bold),
+              centred_rule(stringWidth(SLOGAN, styles.head_bold.fontName, styles.head_bold.fontSize)),
+              Paragraph(esc(head.date_line), styles.date)]
+    corner = Spacer(room, qr_side(qr, page) + QUIET_MODULES * QR_MODULE[page.size]) if qr else ""
+    rows: list[list[Any]] = [[corner, left, right]]
+    style = [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+             ("LEFTPADDING", (2, 0), (2, 0), 2 * mm)]
+    if beside_qr is not None:
+        rows.append(["", beside_qr, ""])
+        style += [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 1), (2, 1)), ("VALIGN", (1, 1), (2, 1), "BOTTOM")]
+    table = Table(rows, colWidths=[room, left_width, right_width])
+    table.setStyle(TableStyle(style))
+    return [table, Spacer(1, 0.5 * mm)]
 
 
 def title(text: str, styles: Styles, subtitle: str = "") -> list[Flowable]:
     story: list[Flowable] = [Paragraph(esc(text.upper()), styles.title)]
     if subtitle:
         story.append(Paragraph(esc(subtitle), styles.subtitle))
-    story.append(Spacer(1, 2 * mm))
+    story.append(Spacer(1, 1.5 * mm))
     return story
 
 
-def signatures(blocks: Sequence[tuple[str, str, str]], styles: Styles, page: Page) -> Flowable:
-    """Signature columns: (title, hint, printed name) each; the space between is for the pen."""
-    cells = [[Paragraph(f"<b>{esc(t)}</b>", styles.center), Paragraph(f"<i>{esc(h)}</i>", styles.center),
-              Spacer(1, 13 * mm if page.size == "A5" else 22 * mm), Paragraph(f"<b>{esc(n)}</b>", styles.center)]
-             for t, h, n in blocks]
-    table = Table([cells], colWidths=[page.frame_width / len(blocks)] * len(blocks))
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([Spacer(1, 2 * mm), table])
+def code_block(code: str, copy_label: str, styles: Styles, width: float) -> Table:
+    """The dossier code as a Code 128 barcode, for the plain 1D scanners desks have, with the code
+    in large type under it; the copy's label ("Liên 1: Lưu") at the right. 0.25 mm bars with a
+    10-module quiet zone: about 77 mm for a full code."""
+    bars = Code128(code, barWidth=0.25 * mm, barHeight=5.5 * mm, humanReadable=False, quiet=True,
+                   lquiet=2.5 * mm, rquiet=2.5 * mm)
+    left_width = bars.width + 1 * mm
+    label = Paragraph(f"<i>({esc(copy_label)})</i>", styles.right_small) if copy_label else ""
+    table = Table([[[bars, Paragraph(f"Mã hồ sơ: {esc(code)}", styles.code)], label]],
+                  colWidths=[left_width, width - left_width])
+    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "LEFT")]))
+    return table
 
 
-def grid(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
+def signatures(blocks: Sequence[tuple[str, str, str]], styles: Styles, page: Page,
+               keep_with: Sequence[Flowable] = (), left: Sequence[Flowable] | None = None) -> Flowable:
+    """Signature columns: (title, hint, printed name) each — a title may hold a line break (the
+    authority over the office) — and blank room for the pen. `keep_with` are the lines the
+    signatures sign, kept on the same page; `left` fills the first column ("Nơi nhận")."""
+    cells: list[Any] = [[Paragraph(f"<b>{lines(t)}</b>", styles.center), Paragraph(f"<i>{esc(h)}</i>", styles.center),
+                         Spacer(1, page.pen_space), Paragraph(f"<b>{esc(n)}</b>", styles.center)] if t else ""
+                        for t, h, n in blocks]
+    widths = [page.frame_width / len(blocks)] * len(blocks)
+    if left is not None:
+        cells[0] = list(left)
+    table = Table([cells], colWidths=widths)
+    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([*keep_with, Spacer(1, 1 * mm), table])
+
+
+def recipients_block(recipients: Sequence[str], styles: Styles) -> list[Flowable]:
+    """"Nơi nhận:" as NĐ 30/2020 sets it: bold italic, one recipient a line, the last ending in "."."""
+    items = list(recipients) or ["Lưu: VT"]
+    rows = [f"- {esc(item)}{'.' if i == len(items) - 1 else ';'}" for i, item in enumerate(items)]
+    return [Paragraph("<b><i>Nơi nhận:</i></b>", styles.small), *(Paragraph(row, styles.small) for row in rows)]
+
+
+def grid(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1, padding: float = 3) -> Table:
     # LongTable splits across pages without re-measuring the whole remainder at every page break.
+    # Rows are never split: each paper bounds what a cell holds so that a row fits a page.
     table = LongTable(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
     ]))
     return table
+
+
+# -- sections, page numbers and the footer ---------------------------------------------------
+
+
+class Section(Flowable):
+    """Marks where a copy (or a whole paper) begins. Takes no room; the pages after it, up to the
+    next Section, are numbered "Trang x/y" among themselves and, from the second on, carry
+    `label` + " – tiếp theo" beside the QR."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._paper_section = self  # read back per page when the document is saved
 
 
 PageHook = Callable[[Canvas, Any], None]
 
 
-class NumberedCanvas(Canvas):
-    """Holds every page until the end so that each can print "Trang x/y"."""
+@dataclass(frozen=True)
+class Footer:
+    page: Page
+    corner: float  # how far right of the left margin the continuation label starts (the QR's room)
+    number_every_page: bool  # the log book: "Trang x/y" over the whole document, on every page
+    stamp: str  # "In lại lúc …, lần thứ n" on a reprint
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+def _paper_canvas(footer: Footer) -> type[Canvas]:
+    class PaperCanvas(Canvas):
+        """Holds every page until the end so that each can print "Trang x/y" of its own copy."""
 
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(SERIF, 9)
-            width = self._pagesize[0]
-            self.drawRightString(width - 15 * mm, 8 * mm, f"Trang {self._pageNumber}/{total}")
-            super().showPage()
-        super().save()
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            sections = [state.get("_paper_section") for state in self._pages]
+            totals = Counter(id(s) for s in sections)
+            seen: Counter[int] = Counter()
+            for number, (state, section) in enumerate(zip(self._pages, sections, strict=True), start=1):
+                self.__dict__.update(state)
+                seen[id(section)] += 1
+                if footer.number_every_page:
+                    _draw_footer(self, footer, number, len(self._pages), None)
+                else:
+                    _draw_footer(self, footer, seen[id(section)], totals[id(section)], section)
+                super().showPage()
+            super().save()
+
+    return PaperCanvas
+
+
+def _draw_footer(canvas: Canvas, footer: Footer, index: int, total: int, section: Section | None) -> None:
+    page = footer.page
+    width, height = page.pagesize
+    left, right, top, _ = page.margins
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    size = 8 if page.size == "A5" else 10
+    if total > 1:
+        canvas.setFont(SERIF, size)
+        canvas.drawRightString(width - right, FOOTER_BASELINE, f"Trang {index}/{total}")
+        if index > 1 and section is not None and section.label:
+            canvas.setFont(f"{SERIF}-Bold", size + 1)
+            canvas.drawString(left + footer.corner, height - top - size, f"{section.label} – tiếp theo")
+    if footer.stamp:
+        canvas.setFont(f"{SERIF}-Italic", size)
+        canvas.drawString(left, FOOTER_BASELINE, footer.stamp)
+    canvas.restoreState()
 
 
 def render(story: list[Flowable], page: Page, *, qr_payload: str | None = None, title_meta: str = "",
-           on_page: PageHook | None = None, page_numbers: bool = False) -> bytes:
-    """Lays out `story` and returns the PDF. The QR goes in the top-left corner of every page,
-    so each copy of a two-copy slip carries its own."""
+           on_page: PageHook | None = None, page_numbers: bool = False, stamp: str = "") -> bytes:
+    """Lays out `story` and returns the PDF. The QR goes in the top-left corner of every page, so
+    each copy of a two-copy slip carries its own; a page after the first of a copy starts below it."""
     buffer = io.BytesIO()
     left, right, top, bottom = page.margins
     doc = BaseDocTemplate(buffer, pagesize=page.pagesize, leftMargin=left, rightMargin=right, topMargin=top,
                           bottomMargin=bottom, title=title_meta, author="Một cửa", creator="motcua-desk")
-
     qr_drawn: list[bool] = []
 
     def decorate(canvas: Canvas, document: Any) -> None:
         if qr_payload:
-            size = QR_SIZE[page.size]
+            size = qr_side(qr_payload, page)
             if not qr_drawn:  # one form object, placed on every page: the second copy costs nothing
                 canvas.beginForm("paper_qr", 0, 0, size, size)
                 draw_qr(canvas, qr_payload, 0, 0, size)
@@ -216,11 +347,18 @@ def render(story: list[Flowable], page: Page, *, qr_payload: str | None = None, 
         if on_page:
             on_page(canvas, document)
 
+    height = page.pagesize[1] - top - bottom
+    # Later pages of a copy start below the QR's corner (or below the continuation line).
+    drop = qr_room(qr_payload, page) if qr_payload else 6 * mm
     # No frame padding: widths computed from the margins must be the widths that are drawn.
-    frame = Frame(left, bottom, page.frame_width, page.pagesize[1] - top - bottom, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
-    doc.build(story, canvasmaker=NumberedCanvas if page_numbers else Canvas)
+    first = Frame(left, bottom, page.frame_width, height, leftPadding=0, rightPadding=0, topPadding=0,
+                  bottomPadding=0, id="first")
+    later = Frame(left, bottom, page.frame_width, height - (0 if page_numbers else drop), leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0, id="later")
+    doc.addPageTemplates([PageTemplate("first", [first], onPage=decorate, autoNextPageTemplate="later"),
+                          PageTemplate("later", [later], onPage=decorate, autoNextPageTemplate="later")])
+    footer = Footer(page, qr_room(qr_payload, page), page_numbers, stamp)
+    doc.build(story, canvasmaker=_paper_canvas(footer))
     return buffer.getvalue()
 
 
@@ -247,13 +385,14 @@ def numbered(items: Sequence[str], styles: Styles) -> list[Flowable]:
     return [Paragraph(f"{i}. {esc(item)}", styles.indent) for i, item in enumerate(items, start=1)]
 
 
-
 def dossier_opening(head: Letterhead, heading: str, code: str, applicant: Party, procedure_name: str,
-                    styles: Styles, page: Page, lead: str = "Tiếp nhận hồ sơ của") -> list[Flowable]:
-    """How the desk's own papers about one dossier begin: letterhead with QR, title, the code,
-    who filed it, and what they asked for."""
-    story: list[Flowable] = letterhead(head, styles, page, with_qr=True) + title(heading, styles)
-    story.append(field("Mã hồ sơ", code, styles.left))
+                    styles: Styles, page: Page, *, qr: str, lead: str = "Tiếp nhận hồ sơ của") -> list[Flowable]:
+    """How the desk's own papers about one dossier begin: letterhead with QR, title, the code with
+    its barcode, who filed it, and what they asked for."""
+    story: list[Flowable] = [Section(f"Mã hồ sơ: {code}"),
+                             *letterhead(head, styles, page, qr=qr, beside_qr=code_block(
+                                 code, "", styles, page.frame_width - qr_room(qr, page))),
+                             *title(heading, styles)]
     story += party_lines(applicant, styles, lead)
     story.append(field("Nội dung yêu cầu giải quyết", procedure_name, styles.left))
     return story

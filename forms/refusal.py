@@ -23,13 +23,16 @@ class RefusalData:
     receiver_name: str
 
 
-def render_refusal(data: RefusalData, page: Page | None = None) -> bytes:
+def render_refusal(data: RefusalData, page: Page | None = None, *, stamp: str = "") -> bytes:
     page = page or Page("A5")
     styles = Styles(page)
-    story = dossier_opening(data.head, data.title, data.code, data.applicant, data.procedure_name, styles, page)
+    payload = data.qr.payload()
+    story = dossier_opening(data.head, data.title, data.code, data.applicant, data.procedure_name, styles, page,
+                            qr=payload)
     story.append(Paragraph(f"Qua xem xét, {esc(data.agency)} thông báo không tiếp nhận, giải quyết hồ sơ này "
                            f"với lý do cụ thể như sau: <b>{esc(data.reason)}</b>", styles.body))
-    story.append(Paragraph("Xin thông báo cho Ông/Bà được biết và thực hiện./.", styles.body))
-    story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", data.applicant.name),
-                             ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page))
-    return render(story, page, qr_payload=data.qr.payload(), title_meta=f"{data.title} {data.code}")
+    closing = Paragraph("Xin thông báo cho Ông/Bà được biết và thực hiện./.", styles.body)
+    story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", ""),
+                             ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page,
+                            keep_with=[closing]))
+    return render(story, page, qr_payload=payload, title_meta=f"{data.title} {data.code}", stamp=stamp)

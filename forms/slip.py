@@ -1,18 +1,40 @@
-"""Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (shared/domain.md §1.3), one or two copies."""
+"""Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (shared/domain.md §1.3), one or two copies.
+
+Each copy begins on its own page. The documents are a compact table (STT | Tên giấy tờ | Bản chính /
+chứng thực / photo | Số lượng), so twenty of them with a long name and address stay on one A5
+page; a copy that still runs over continues on a page of its own that repeats the code and the
+copy and is numbered, and the signatures stay with the lines above them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 
-from forms.page import Letterhead, Page, Styles, esc, field, letterhead, render, signatures, title
+from forms.page import (
+    Letterhead,
+    Page,
+    Section,
+    Styles,
+    code_block,
+    esc,
+    field,
+    grid,
+    letterhead,
+    qr_room,
+    render,
+    signatures,
+    title,
+)
 from forms.qr import PaperQr
 
-NOTE = ("Ghi chú: - Giấy tiếp nhận hồ sơ và hẹn trả kết quả được lập thành 2 liên; một liên chuyển kèm theo "
-        "Phiếu kiểm soát quá trình giải quyết hồ sơ và được lưu tại Bộ phận tiếp nhận và trả kết quả; một liên "
-        "giao cho cá nhân, tổ chức nộp hồ sơ;<br/>- Cá nhân, tổ chức có thể đăng ký nhận kết quả tại Bộ phận tiếp "
-        "nhận và trả kết quả hoặc tại nhà (trụ sở tổ chức) qua dịch vụ bưu chính.")
+
+def slip_note(office: str) -> str:
+    return (f"Ghi chú: - Giấy tiếp nhận hồ sơ và hẹn trả kết quả được lập thành 2 liên; một liên chuyển kèm theo "
+            f"Phiếu kiểm soát quá trình giải quyết hồ sơ và được lưu tại {esc(office)}; một liên giao cho cá nhân, "
+            f"tổ chức nộp hồ sơ;<br/>- Cá nhân, tổ chức có thể đăng ký nhận kết quả tại {esc(office)} hoặc tại "
+            "nhà (trụ sở tổ chức) qua dịch vụ bưu chính.")
 
 
 @dataclass(frozen=True)
@@ -21,7 +43,8 @@ class SlipData:
     qr: PaperQr
     title: str
     code: str
-    office: str
+    office: str  # the office's name as set ("Bộ phận tiếp nhận và trả kết quả", "Trung tâm Phục vụ …")
+    agency: str  # "UBND xã Quảng Phú"
     applicant_name: str
     address: str
     phone: str
@@ -32,7 +55,7 @@ class SlipData:
     legal_time: str
     received: str
     due: str
-    return_place: str
+    return_place: str  # "Bộ phận tiếp nhận và trả kết quả", "Nhà riêng qua dịch vụ bưu chính"
     fee: str
     book_number: str
     book_sequence: str
@@ -40,31 +63,45 @@ class SlipData:
     copies: tuple[str, ...] = ("Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ")
 
 
-def _code_line(data: SlipData, copy: str, styles: Styles, page: Page) -> Table:
-    table = Table([[Paragraph(f"Mã hồ sơ: <b>{esc(data.code)}</b>", styles.left),
-                    Paragraph(f"<i>({esc(copy)})</i>", styles.right_small)]],
-                  colWidths=[page.frame_width * 0.68, page.frame_width * 0.32])
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+def documents_table(documents: tuple[tuple[str, str, int], ...], styles: Styles, page: Page) -> Flowable:
+    head = [Paragraph(text, styles.table_head) for text in ("STT", "Tên giấy tờ", "Bản chính/chứng thực/photo",
+                                                            "Số lượng")]
+    rows = [[str(i), Paragraph(esc(name), styles.table), form, str(quantity)]
+            for i, (name, form, quantity) in enumerate(documents, start=1)]
+    width = page.frame_width
+    fixed = [7 * mm, 31 * mm, 11 * mm] if page.size == "A5" else [10 * mm, 45 * mm, 18 * mm]
+    table = grid([head, *rows], [fixed[0], width - sum(fixed), fixed[1], fixed[2]], padding=2)
+    cell = styles.table
+    table.setStyle([("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
+                    ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (-1, -1), "CENTER"),
+                    ("VALIGN", (0, 0), (-1, 0), "MIDDLE")])
     return table
 
 
-def _body(data: SlipData, styles: Styles) -> list[Flowable]:
-    docs = "<br/>".join(f"({i}) {esc(name)} – {esc(form)}: {qty}" for i, (name, form, qty) in
-                        enumerate(data.documents, start=1))
+def _applicant(data: SlipData, styles: Styles) -> list[Flowable]:
     return [
-        field("Bộ phận tiếp nhận và trả kết quả", data.office, styles.left),
+        field(data.office, data.agency, styles.left),
         field("Tiếp nhận hồ sơ của", data.applicant_name, styles.left),
         field("Địa chỉ", data.address, styles.left),
         Paragraph(f"Số điện thoại: <b>{esc(data.phone) or '…………'}</b>&nbsp;&nbsp;&nbsp;&nbsp;"
                   f"Email: <b>{esc(data.email) or '…………'}</b>", styles.left),
         field("Nội dung yêu cầu giải quyết", data.procedure_name, styles.left),
         Paragraph("1. Thành phần hồ sơ nộp gồm:", styles.left),
-        Paragraph(docs or "…………", styles.indent),
+    ]
+
+
+def _terms(data: SlipData, styles: Styles) -> list[Flowable]:
+    return [
         Paragraph(f"2. Số lượng hồ sơ: <b>{data.sets_count:02d}</b> (bộ)", styles.left),
         Paragraph(f"3. Thời gian giải quyết hồ sơ theo quy định là: <b>{esc(data.legal_time)}</b>", styles.left),
         Paragraph(f"4. Thời gian nhận hồ sơ: <b>{esc(data.received)}</b>", styles.left),
         Paragraph(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{esc(data.due)}</b>", styles.left),
+    ]
+
+
+def _closing(data: SlipData, styles: Styles) -> list[Flowable]:
+    return [
         Paragraph(f"6. Đăng ký nhận kết quả tại: <b>{esc(data.return_place)}</b>", styles.left),
         Paragraph(f"Phí, lệ phí: <b>{esc(data.fee)}</b>", styles.left),
         Paragraph(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(data.book_number)}</b>&nbsp;&nbsp;&nbsp;"
@@ -72,18 +109,29 @@ def _body(data: SlipData, styles: Styles) -> list[Flowable]:
     ]
 
 
-def render_slip(data: SlipData, page: Page | None = None) -> bytes:
+def _copy(data: SlipData, copy: str, styles: Styles, page: Page, payload: str) -> list[Flowable]:
+    code = code_block(data.code, copy, styles, page.frame_width - qr_room(payload, page))
+    story: list[Flowable] = [Section(f"Mã hồ sơ: {data.code} ({copy})"),
+                             *letterhead(data.head, styles, page, qr=payload, beside_qr=code)]
+    story += [*title(data.title, styles), *_applicant(data, styles)]
+    story.append(documents_table(data.documents, styles, page) if data.documents else Paragraph("…………", styles.left))
+    story += _terms(data, styles)
+    # The applicant writes their own name under their signature ("Ký và ghi rõ họ tên"); it is
+    # printed in full above, and a 100-character name under it would take three lines of an A5 page.
+    story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", ""),
+                             ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page,
+                            keep_with=_closing(data, styles)))
+    story.append(Paragraph(slip_note(data.office), styles.note))
+    return story
+
+
+def render_slip(data: SlipData, page: Page | None = None, *, stamp: str = "") -> bytes:
     page = page or Page("A5")
     styles = Styles(page)
+    payload = data.qr.payload()
     story: list[Flowable] = []
     for index, copy in enumerate(data.copies):
         if index:
-            story.append(PageBreak())
-        story += letterhead(data.head, styles, page, with_qr=True)
-        story += title(data.title, styles)
-        story.append(_code_line(data, copy, styles, page))
-        story += _body(data, styles)
-        story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", data.applicant_name),
-                                 ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page))
-        story.append(Paragraph(NOTE, styles.small_italic))
-    return render(story, page, qr_payload=data.qr.payload(), title_meta=f"{data.title} {data.code}")
+            story += [NextPageTemplate("first"), PageBreak()]
+        story += _copy(data, copy, styles, page, payload)
+    return render(story, page, qr_payload=payload, title_meta=f"{data.title} {data.code}", stamp=stamp)

@@ -14,11 +14,11 @@ class StopData(Notice):
     """Nothing beyond the common notice: the reason says why the dossier stops."""
 
 
-def render_stop_notice(data: StopData, page: Page | None = None) -> bytes:
+def render_stop_notice(data: StopData, page: Page | None = None, *, stamp: str = "") -> bytes:
     paragraphs = [
         f"Ngày {esc(data.received)}, {esc(data.agency)} đã tiếp nhận hồ sơ của Ông/Bà về "
         f"<b>{esc(data.procedure_name)}</b>, mã hồ sơ <b>{esc(data.code)}</b>.",
         f"Nay {esc(data.agency)} thông báo dừng giải quyết hồ sơ nêu trên với lý do: <b>{esc(data.reason)}</b>",
         "Xin thông báo để Ông/Bà được biết./.",
     ]
-    return addressed_letter(data, paragraphs, page or Page("A5"))
+    return addressed_letter(data, paragraphs, page or Page("A5"), stamp=stamp)

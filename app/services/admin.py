@@ -7,12 +7,9 @@ from typing import Any
 from app.assets import load_json
 from app.core.codes import validate_agency_id, validate_workstation
 from app.core.errors import ConfigurationError, ValidationError
-from app.core.text import nfc
 from app.services.desk import Desk
-from app.services.settings import KEYS, check_periods, save_settings
-
-TEXT_KEYS = ("agency_name", "office_name", "commune_name", "place_name", "device_name", "system_name",
-             "collector_name", "collector_tax_code", "collector_address")
+from app.services.settings import KEYS, TEXT_LABELS, check_periods, save_settings
+from app.services.text_input import clean_text
 
 
 def _clean(key: str, value: Any) -> Any:
@@ -26,8 +23,12 @@ def _clean(key: str, value: Any) -> Any:
         raise ConfigurationError("Bộ mẫu giấy tờ không có trong cấu hình.")
     if key == "paper_size" and value not in ("A5", "A4"):
         raise ValidationError("Khổ giấy phải là A5 hoặc A4.", field="paper_size")
-    if key in TEXT_KEYS:
-        return nfc(str(value))
+    if key in TEXT_LABELS:
+        return clean_text(str(value), "setting", label=TEXT_LABELS[key])
+    if key == "recipients":
+        return [line for line in (clean_text(str(v), "setting", label="Nơi nhận") for v in value) if line]
+    if key == "receipt_copies" and value not in (1, 2):
+        raise ValidationError("Biên lai in 1 liên (giao người nộp) hoặc 2 liên.", field="receipt_copies")
     return value
 
 

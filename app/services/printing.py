@@ -28,25 +28,33 @@ class Paper:
     build: Builder  # (desk, uid, size, reprint) -> PDF
 
 
-def _slip(desk: Desk, uid: str, size: str | None, reprint: bool) -> bytes:
-    return papers.slip_pdf(desk, uid, size=size)
+def reprint_number(desk: Desk, kind: str, target: str) -> int:
+    """The number this reprint will carry ("In lại …, lần thứ n"): the reprints already recorded
+    of this paper for this target, plus one."""
+    with desk.read() as connection:
+        dossier_id = connection.execute(select(Dossier.id).where(Dossier.uid == target)).scalar()
+        if dossier_id is None:  # a receipt: its prints are recorded on its dossier
+            dossier_id = connection.execute(select(Receipt.dossier_id).where(Receipt.uid == target)).scalar()
+        payloads = connection.execute(select(Event.payload).where(
+            Event.dossier_id == dossier_id, Event.kind == Action.PRINT.value)).scalars().all()
+    return 1 + sum(1 for p in payloads if p.get("paper") == kind and p.get("target") == target and p.get("reprint"))
 
 
-def _receipt(desk: Desk, uid: str, size: str | None, reprint: bool) -> bytes:
-    return papers.receipt_pdf(desk, uid, reprint=reprint, size=size)
+def _numbered(build: Callable[..., bytes], kind: str) -> Builder:
+    def run(desk: Desk, target: str, size: str | None, reprint: bool) -> bytes:
+        return build(desk, target, size=size, reprint=reprint_number(desk, kind, target) if reprint else 0)
+    return run
 
 
 PAPERS: dict[str, Paper] = {p.kind: p for p in (
-    Paper("slip", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", _slip),
-    Paper("receipt", "Biên lai thu phí, lệ phí", _receipt),
-    Paper("supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-          lambda d, u, s, r: papers.supplement_pdf(d, u, size=s)),
-    Paper("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", lambda d, u, s, r: papers.refusal_pdf(d, u, size=s)),
-    Paper("apology", "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
-          lambda d, u, s, r: papers.apology_pdf(d, u, size=s)),
-    Paper("stop", "Thông báo dừng giải quyết hồ sơ", lambda d, u, s, r: papers.stop_notice_pdf(d, u, size=s)),
-    Paper("control", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-          lambda d, u, s, r: papers.control_sheet_pdf(d, u, size=s)),
+    Paper("slip", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", _numbered(papers.slip_pdf, "slip")),
+    Paper("receipt", "Biên lai thu phí, lệ phí", _numbered(papers.receipt_pdf, "receipt")),
+    Paper("supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", _numbered(papers.supplement_pdf, "supplement")),
+    Paper("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", _numbered(papers.refusal_pdf, "refusal")),
+    Paper("apology", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+          _numbered(papers.apology_pdf, "apology")),
+    Paper("stop", "Thông báo dừng giải quyết hồ sơ", _numbered(papers.stop_notice_pdf, "stop")),
+    Paper("control", "Phiếu kiểm soát quá trình giải quyết hồ sơ", _numbered(papers.control_sheet_pdf, "control")),
 )}
 
 

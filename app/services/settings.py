@@ -41,6 +41,15 @@ class DeskSettings:
     collector_name: str = ""
     collector_tax_code: str = ""
     collector_address: str = ""
+    collector_phone: str = ""
+    collector_account: str = ""  # "1234567890 tại Kho bạc Nhà nước khu vực …" on the receipt (NĐ 254/2026 Mẫu 01/PLPĐT)
+    receipt_copies: int = 2  # 2: "Liên 1: Lưu" and "Liên 2: Giao người nộp tiền"; 1: only the payer's copy
+    # Who signs the letters the commune sends (Mẫu 04, 05), as NĐ 30/2020 lays a signature out:
+    # the authority line (TM. UBND … / KT. CHỦ TỊCH), the title, then the name under the seal.
+    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
+    signer_title: str = "CHỦ TỊCH"
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=lambda: ["Như trên", "Lưu: VT"])  # "Nơi nhận" of the letters
 
     @property
     def paper_until(self) -> date:
@@ -56,6 +65,15 @@ class DeskSettings:
 
 
 KEYS = {f.name for f in fields(DeskSettings)}
+# The free-text settings, with the name a message gives them.
+TEXT_LABELS = {
+    "agency_name": "Tên cơ quan", "office_name": "Tên bộ phận một cửa", "commune_name": "Tên xã, phường",
+    "place_name": "Địa danh", "device_name": "Tên máy trạm", "system_name": "Tên hệ thống",
+    "collector_name": "Tên đơn vị thu phí", "collector_tax_code": "Mã số thuế đơn vị thu",
+    "collector_address": "Địa chỉ đơn vị thu", "collector_phone": "Điện thoại đơn vị thu",
+    "collector_account": "Số tài khoản đơn vị thu", "signer_authority": "Thẩm quyền ký",
+    "signer_title": "Chức vụ người ký", "signer_name": "Họ tên người ký",
+}
 
 
 def load_settings(connection: Connection) -> DeskSettings:

@@ -33,11 +33,29 @@ def text(pdf: bytes, page: int | None = None) -> str:
     return _with_file(pdf, run)
 
 
-def qr_codes(pdf: bytes, page: int = 1, dpi: int = 200) -> list[str]:
+def layout_lines(pdf: bytes, page: int) -> list[str]:
+    """The page's text as laid out (a table row stays on one line), white space collapsed."""
+    def run(path, _):
+        out = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+                             capture_output=True, check=True)
+        return [" ".join(line.split()) for line in out.stdout.decode("utf-8").splitlines()]
+    return _with_file(pdf, run)
+
+
+def _scan(pdf: bytes, page: int, dpi: int, symbology: list[str]) -> list[str]:
     def run(path, folder):
         subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(path),
                         str(folder / "p")], check=True)
         image = next(folder.glob("p*.png"))
-        out = subprocess.run(["zbarimg", "--raw", "-q", "-Sbinary", str(image)], capture_output=True)
+        out = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", *symbology, str(image)], capture_output=True)
         return [line for line in out.stdout.decode("utf-8").splitlines() if line]
     return _with_file(pdf, run)
+
+
+def qr_codes(pdf: bytes, page: int = 1, dpi: int = 200) -> list[str]:
+    return _scan(pdf, page, dpi, ["-Sqrcode.enable", "-Sbinary"])
+
+
+def barcodes(pdf: bytes, page: int = 1, dpi: int = 300) -> list[str]:
+    """Code 128 symbols, as a plain 1D scanner reads them."""
+    return _scan(pdf, page, dpi, ["-Scode128.enable"])
