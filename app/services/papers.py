@@ -67,7 +67,7 @@ def _qr(desk: Desk, dossier: dict[str, Any], title: str, issued_at: datetime, *,
 
 def reprint_stamp(desk: Desk, reprint: int) -> str:
     """"In lại lúc 15 giờ 00 phút, ngày 18 tháng 11 năm 2026, lần thứ 1" — on a reprint only."""
-    return f"Bản in lại – In lại lúc {moment_words(to_local(desk.now()))}, lần thứ {reprint}" if reprint else ""
+    return f"BẢN IN LẠI – In lại lúc {moment_words(to_local(desk.now()))}, lần thứ {reprint}" if reprint else ""
 
 
 def _page(desk: Desk, size: str | None) -> Page:

@@ -151,7 +151,7 @@ def test_voided_and_reprinted_receipts_say_so(s):
     voided = text(papers.receipt_pdf(s.desk, s.voided_receipt))
     assert "ĐÃ HỦY – Lý do hủy: Ghi sai tên người nộp tiền. Người hủy: Nguyễn Thị Lan, lúc 13 giờ 45 phút" in voided
     again = papers.receipt_pdf(s.desk, s.receipt, reprint=2)
-    assert "Bản in lại – In lại lúc 15 giờ 00 phút, ngày 18 tháng 11 năm 2026, lần thứ 2" in text(again, 1)
+    assert "BẢN IN LẠI – In lại lúc 15 giờ 00 phút, ngày 18 tháng 11 năm 2026, lần thứ 2" in text(again, 1)
 
 
 def test_log_book_spans_pages_with_header_and_page_numbers(s, tmp_path):

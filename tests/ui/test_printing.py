@@ -61,7 +61,7 @@ def test_dialog_prints_records_and_marks_a_reprint(s, qtbot, tmp_path):
     assert "BẢN IN LẠI" not in text(first.pdf)
     first.print_button.click()
     assert first.result() == PrintDialog.DialogCode.Accepted
-    assert made[0][0] == "Máy in văn phòng" and pages((tmp_path / "out-0.pdf").read_bytes())[0] == 1
+    assert made[0][0] == "Máy in văn phòng" and pages((tmp_path / "out-0.pdf").read_bytes())[0] == 2  # liên 1 and 2
     assert [e["reprint"] for e in printed_events(s.desk, s.slip)] == [False]
     again = PrintDialog(dossier_job(s.desk, "receipt", s.slip), runner, printer_factory=factory,
                         printers=["Máy in văn phòng"])
