@@ -13,7 +13,7 @@ from app.core.errors import ValidationError
 from app.core.holiday_table import year_table
 from app.core.text import nfc
 from app.services.clock import to_local
-from app.services.settings import DeskSettings
+from app.services.settings import DeskSettings, load_settings
 from app.store.models import Holiday, HolidayYear
 
 if TYPE_CHECKING:
@@ -50,13 +50,13 @@ def _stored_years(connection: Connection) -> set[int]:
     return set(connection.execute(select(HY.c.year)).scalars())
 
 
-def materialize_missing_years(desk: Desk, *, culture_day_off: bool) -> None:
+def materialize_missing_years(desk: Desk) -> None:
     """Store the built tables of the years around today that the file lacks, in one write
     transaction. Called when the desk's snapshot is published (at open, after a change), never
     from a getter, so the GUI thread never writes."""
     with desk.read() as connection:
-        have = _stored_years(connection)
-    missing = [year for year in years_around(desk) if year not in have]
+        missing = [year for year in years_around(desk) if year not in _stored_years(connection)]
+        culture_day_off = load_settings(connection).culture_day_off if missing else False
     if missing:
         with desk.write() as connection:
             for year in missing:

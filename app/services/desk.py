@@ -125,9 +125,7 @@ class Desk:
         from app.services.calendar_data import materialize_missing_years, read_calendar, years_around
 
         if persist_years:
-            with self.read() as connection:
-                culture_day_off = load_settings(connection).culture_day_off
-            materialize_missing_years(self, culture_day_off=culture_day_off)  # its own write transaction
+            materialize_missing_years(self)  # its own write transaction, only when a year is missing
         with self.read() as connection:  # one read transaction: settings and days of the same commit
             settings = load_settings(connection)
             return DeskState(settings, read_calendar(connection, settings, years_around(self)))
