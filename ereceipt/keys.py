@@ -66,7 +66,10 @@ class Pkcs11Signer:
             token = lib.get_token(token_label=self.token_label) if self.token_label else next(
                 iter(slot.get_token() for slot in lib.get_slots(token_present=True)))
             return token.open(user_pin=self.pin)
-        except Exception as error:  # any failure to reach the token means the same to the official
+        except (pkcs11.PinIncorrect, pkcs11.PinLenRange, pkcs11.PinLocked) as error:
+            raise SignerUnavailable("Mã PIN của thiết bị ký số không đúng hoặc đã bị khóa. "
+                                    "Biên lai chưa được lập.") from error
+        except Exception as error:  # any other failure to reach the token means the same to the official
             raise SignerUnavailable(PLUG_IN_TOKEN) from error
 
     def certificate(self) -> x509.Certificate:
