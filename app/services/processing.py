@@ -16,10 +16,10 @@ from sqlalchemy import Connection, Row, desc, select, update
 from app.core.calendar import WorkingCalendar
 from app.core.errors import NotFoundError, TransitionError, ValidationError
 from app.core.lifecycle import Action, Status, check_transition
-from app.core.text import nfc
 from app.services.clock import from_local, iso, to_local
 from app.services.desk import Desk
 from app.services.outbox import record_event
+from app.services.text_input import clean_text
 from app.store.models import Dossier, Event
 
 D, E = Dossier.__table__, Event.__table__
@@ -42,10 +42,14 @@ Change = Callable[[Row[Any], datetime, WorkingCalendar], tuple[Status | None, di
 
 
 def _reason(text: str, what: str = "lý do") -> str:
-    cleaned = nfc(text or "")
+    cleaned = clean_text(text, "reason")
     if len(cleaned) < MIN_REASON:
         raise ValidationError(f"Hãy ghi rõ {what} (ít nhất {MIN_REASON} ký tự).", field="reason")
     return cleaned
+
+
+def _note(text: str) -> str:
+    return clean_text(text, "note")
 
 
 def _load(connection: Connection, uid: str) -> Row[Any]:
@@ -73,16 +77,16 @@ def _apply(desk: Desk, uid: str, action: Action, change: Change) -> Step:
 
 
 def forward(desk: Desk, uid: str, *, to_unit: str, note: str = "") -> Step:
-    unit = nfc(to_unit or "")
+    unit = clean_text(to_unit, "unit")
     if not unit:
         raise ValidationError("Hãy chọn nơi chuyển hồ sơ đến.", field="to_unit")
-    return _apply(desk, uid, Action.FORWARD, lambda row, now, cal: (None, {}, {"to_unit": unit, "note": nfc(note)}))
+    return _apply(desk, uid, Action.FORWARD, lambda row, now, cal: (None, {}, {"to_unit": unit, "note": _note(note)}))
 
 
 def request_supplement(desk: Desk, uid: str, *, reason: str, missing_documents: list[str]) -> Step:
     """Mẫu 02: the clock stops until the supplement arrives."""
     why = _reason(reason)
-    missing = [nfc(m) for m in missing_documents if nfc(m)]
+    missing = [m for m in (clean_text(m, "document_name") for m in missing_documents) if m]
     if not missing:
         raise ValidationError("Hãy ghi ít nhất một giấy tờ cần bổ sung.", field="missing_documents")
 
@@ -111,7 +115,7 @@ def receive_supplement(desk: Desk, uid: str, *, note: str = "") -> Step:
         new_due = from_local(cal.extend_for_pause(to_local(row.due_at), to_local(paused), to_local(now)))
         waited = cal.working_time_between(to_local(paused), to_local(now))
         minutes = int(waited.total_seconds() // 60)
-        payload = {"note": nfc(note), "due_before": iso(row.due_at), "paused_minutes": minutes}
+        payload = {"note": _note(note), "due_before": iso(row.due_at), "paused_minutes": minutes}
         return resume, {"paused_since": None, "due_at": new_due}, payload
 
     return _apply(desk, uid, Action.RECEIVE_SUPPLEMENT, change)
@@ -148,16 +152,16 @@ def stop(desk: Desk, uid: str, *, reason: str) -> Step:
 
 def finish(desk: Desk, uid: str, *, note: str = "") -> Step:
     """The result is ready at the desk."""
-    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: (None, {"finished_at": now}, {"note": nfc(note)}))
+    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: (None, {"finished_at": now}, {"note": _note(note)}))
 
 
 def hand_over(desk: Desk, uid: str, *, receiver: str, method: str = "desk", note: str = "") -> Step:
-    name = nfc(receiver or "")
+    name = clean_text(receiver, "receiver")
     if len(name) < 2:
         raise ValidationError("Hãy ghi họ tên người nhận kết quả.", field="receiver")
     if method not in HAND_OVER_METHODS:
         raise ValidationError("Hình thức trả kết quả không hợp lệ.", field="method")
-    payload = {"receiver": name, "method": method, "note": nfc(note)}
+    payload = {"receiver": name, "method": method, "note": _note(note)}
     return _apply(desk, uid, Action.HAND_OVER, lambda row, now, cal: (None, {"returned_at": now}, payload))
 
 
@@ -180,6 +184,6 @@ def rate(desk: Desk, uid: str, *, level: str, comment: str = "") -> Step:
     def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
         if row.rating:
             raise TransitionError("Hồ sơ này đã được đánh giá.")
-        return None, {"rating": level}, {"level": level, "label": RATINGS[level], "comment": nfc(comment)}
+        return None, {"rating": level}, {"level": level, "label": RATINGS[level], "comment": _note(comment)}
 
     return _apply(desk, uid, Action.RATE, change)

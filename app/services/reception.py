@@ -15,11 +15,12 @@ from app.core.errors import ValidationError
 from app.core.fees import compute_fee
 from app.core.identity import validate_cccd
 from app.core.lifecycle import Action, Status
-from app.core.text import fold, nfc
+from app.core.text import fold
 from app.services.catalogue import DOCUMENT_FORMS, ProcedureInForce, version_in_force
 from app.services.clock import from_local, iso, to_local
 from app.services.desk import Desk
 from app.services.outbox import record_event
+from app.services.text_input import clean_text
 from app.store.models import Dossier, DossierDocument
 
 D, DD = Dossier.__table__, DossierDocument.__table__
@@ -76,7 +77,7 @@ class Received:
 
 
 def _clean_owner(form: ReceptionInput) -> ReceptionInput:
-    name = nfc(form.owner_name)
+    name = clean_text(form.owner_name, "owner_name")
     if len(name) < 2:
         raise ValidationError("Hãy nhập họ và tên người nộp hồ sơ.", field="owner_name")
     number = form.owner_id_number.strip().replace(" ", "")
@@ -85,7 +86,7 @@ def _clean_owner(form: ReceptionInput) -> ReceptionInput:
     phone = re.sub(r"[\s.\-]", "", form.owner_phone)
     if phone and not PHONE.match(phone):
         raise ValidationError("Số điện thoại phải có 10–11 chữ số, bắt đầu bằng 0 hoặc +84.", field="owner_phone")
-    email = form.owner_email.strip()
+    email = clean_text(form.owner_email, "owner_email")
     if email and not EMAIL.match(email):
         raise ValidationError("Địa chỉ email không hợp lệ.", field="owner_email")
     if form.owner_sex not in ("", "Nam", "Nữ"):
@@ -93,7 +94,8 @@ def _clean_owner(form: ReceptionInput) -> ReceptionInput:
     if form.owner_kind not in OWNER_KINDS:
         raise ValidationError("Loại đối tượng không hợp lệ.", field="owner_kind")
     return replace(form, owner_name=name, owner_id_number=number, owner_phone=phone, owner_email=email,
-                   owner_address=nfc(form.owner_address), summary=nfc(form.summary))
+                   owner_address=clean_text(form.owner_address, "owner_address"),
+                   summary=clean_text(form.summary, "summary"))
 
 
 def _clean_documents(form: ReceptionInput, procedure: ProcedureInForce) -> list[DocumentInput]:
@@ -101,7 +103,8 @@ def _clean_documents(form: ReceptionInput, procedure: ProcedureInForce) -> list[
         chosen = [DocumentInput(d["name"], d.get("form", "original"), int(d.get("quantity", 1)))
                   for d in procedure.documents if d.get("required", True)]
     else:
-        chosen = [DocumentInput(nfc(d.name), d.form, d.quantity) for d in form.documents]
+        chosen = [DocumentInput(clean_text(d.name, "document_name", label=f"Tên giấy tờ thứ {i}"), d.form, d.quantity)
+                  for i, d in enumerate(form.documents, start=1)]
     for document in chosen:
         if not document.name:
             raise ValidationError("Tên giấy tờ không được để trống.", field="documents")
