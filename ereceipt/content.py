@@ -28,6 +28,7 @@ LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud 
 LOOKUP_LENGTH = 12
 LOOKUP_CODE = re.compile(rf"^[{LOOKUP_ALPHABET}]{{{LOOKUP_LENGTH}}}$")
 MAX_TEXT = 400
+MAX_AMOUNT = 10**15  # the schema's bound; far above any fee
 
 # TTCTLQuan/TCCTu (TT 91/2026 as practised [S]): what a receipt does to the one it points at.
 REPLACES, ADJUSTS = 1, 2
@@ -158,8 +159,8 @@ def validate(receipt: EReceipt) -> EReceipt:
         raise ValidationError("Mã số thuế của người nộp không hợp lệ.", field="payer_tax_code")
     _require(receipt.payer.name, "tên người nộp tiền", "payer_name")
     _require(receipt.fee_name, "tên loại phí, lệ phí", "fee_name")
-    if not 0 < receipt.amount <= 10**15:
-        raise ValidationError("Số tiền phải lớn hơn 0 đồng.", field="amount")
+    if not 0 < receipt.amount <= MAX_AMOUNT:
+        raise ValidationError("Số tiền phải lớn hơn 0 đồng và không quá 1 triệu tỷ đồng.", field="amount")
     if not LOOKUP_CODE.match(receipt.lookup_code):
         raise ValidationError("Mã tra cứu biên lai không hợp lệ.", field="lookup_code")
     if receipt.related is not None:

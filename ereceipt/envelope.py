@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -54,8 +55,6 @@ def local_date(day: date) -> str:
 def local_time(moment: datetime) -> str:
     """GMT+7 wall time with no zone suffix, as the convention writes it; an aware time is converted."""
     if moment.tzinfo is not None:
-        from zoneinfo import ZoneInfo
-
         moment = moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None)
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
 

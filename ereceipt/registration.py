@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cryptography import x509
 from lxml import etree
 
 from app.core.errors import ValidationError
@@ -117,10 +118,7 @@ def to_xml(form: Registration) -> etree._Element:
     return root
 
 
-def certificate_line(certificate: object) -> Certificate:
-    """The registration line of a cryptography certificate (the one the desk signs with)."""
-    from cryptography import x509
-
-    assert isinstance(certificate, x509.Certificate)
+def certificate_line(certificate: x509.Certificate) -> Certificate:
+    """The registration line of the certificate the desk signs with."""
     return Certificate(certificate.issuer.rfc4514_string(), f"{certificate.serial_number:X}",
                        certificate.not_valid_before_utc, certificate.not_valid_after_utc)

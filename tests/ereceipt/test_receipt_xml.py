@@ -115,3 +115,15 @@ def test_an_oversized_message_is_refused():
 def test_garbage_is_not_a_message():
     with pytest.raises(ValidationError, match="không phải XML"):
         envelope.unwrap(b"<TDiep><oops")
+
+
+def test_times_are_written_in_gmt_plus_7_without_a_zone():
+    from datetime import UTC, datetime
+
+    assert envelope.local_time(datetime(2026, 12, 31, 17, 0, 5, tzinfo=UTC)) == "2027-01-01T00:00:05"
+    assert envelope.local_time(datetime(2027, 1, 1, 7, 30, 0, 999)) == "2027-01-01T07:30:00"
+
+
+def test_an_absurd_amount_is_refused():
+    with pytest.raises(ValidationError, match="không quá"):
+        validate(receipt(amount=10**16))
