@@ -146,3 +146,41 @@ def test_full_jitter_stays_in_its_window():
     assert full_jitter(policy, 3, lambda: 0.5) == 8
     assert full_jitter(policy, 20, lambda: 1.0) == 600
     assert full_jitter(policy, 0, lambda: 0.0) == 0
+
+
+class RecordingProvider:
+    """Any object with send/result is a transmitter: here one that accepts everything in memory."""
+
+    def __init__(self):
+        self.messages = []
+
+    def send(self, message):
+        from ereceipt import envelope
+        from sync.hub.transmit import Ack
+
+        parsed = envelope.unwrap(message)
+        self.messages.append(parsed)
+        return Ack(parsed.message_id, True)
+
+    def result(self, message_id):
+        from ereceipt import xml_adapter
+        from sync.hub.transmit import DocumentResult
+
+        [parsed] = [m for m in self.messages if m.message_id == message_id]
+        return [DocumentResult(xml_adapter.from_xml(d).key, ACCEPTED) for d in parsed.documents]
+
+
+def test_items_go_in_messages_of_one_collector_and_bounded_size(signer):
+    from dataclasses import replace
+
+    from ereceipt.content import Collector
+
+    other = Collector("Ủy ban nhân dân xã Hoằng Hóa", "2800999999", "Xã Hoằng Hóa, tỉnh Thanh Hóa")
+    mine = items(signer, range(1, 6))
+    theirs = [PendingItem(f"b-{n}", other.tax_code, build_signed(replace(receipt(n), collector=other), signer))
+              for n in (1, 2)]
+    provider = RecordingProvider()
+    report = transmit_pending(theirs + mine, provider, sender=SENDER, batch_size=2, **fast())
+    assert sorted(d.item_id for d in report.by_status(ACCEPTED)) == sorted(i.item_id for i in mine + theirs)
+    assert [(m.tax_code, len(m.documents)) for m in provider.messages] == [
+        ("2800123456", 2), ("2800123456", 2), ("2800123456", 1), ("2800999999", 2)]
