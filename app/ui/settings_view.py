@@ -43,7 +43,10 @@ class SettingsView(QWidget):
         self.desk, self.runner = desk, runner
         self.procedures: list[ProcedureInForce] = []
         columns = QHBoxLayout(self)
-        columns.addWidget(self._catalogue_box(), 5)
+        left = QVBoxLayout()
+        left.addWidget(self._catalogue_box(), 1)
+        left.addWidget(self._papers_box())
+        columns.addLayout(left, 5)
         right = QVBoxLayout()
         right.addWidget(self._settings_box())
         right.addWidget(self._holiday_box(), 1)
@@ -137,13 +140,65 @@ class SettingsView(QWidget):
                       workstation_no=self.workstation.value(), working_periods=periods,
                       receives_saturday=self.receives_saturday.isChecked(),
                       saturday_counts=self.saturday_counts.isChecked(), culture_day_off=self.culture_day.isChecked(),
-                      form_regime=self.regime.currentData(), paper_size=self.paper.currentText())
+                      form_regime=self.regime.currentData(), paper_size=self.paper.currentText(),
+                      **self._papers_values())
 
         def failed(error: Exception) -> None:
             self.settings_error.setText(error.message if isinstance(error, DeskError) else str(error))
 
         self.runner.run(lambda: update_settings(self.desk, **values),
                         lambda _: (self.settings_error.setText("Đã lưu."), self.reload()), failed)
+
+    # -- what the papers print ------------------------------------------------------------------
+    def _papers_box(self) -> QGroupBox:
+        """Names the papers print: the office (2025: "Trung tâm Phục vụ hành chính công …"), who signs
+        the letters and for whom (NĐ 30/2020), "Nơi nhận", and the collector on the receipt."""
+        box = QGroupBox("Giấy tờ in và biên lai (lưu cùng nút «Lưu cài đặt»)")
+        self.office = QLineEdit(placeholderText="Bộ phận tiếp nhận và trả kết quả")
+        self.signer_authority = QComboBox(editable=True)
+        self.signer_authority.addItems(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", ""])
+        self.signer_title = QComboBox(editable=True)
+        self.signer_title.addItems(["CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
+        self.signer_name = QLineEdit(placeholderText="Họ tên người ký văn bản gửi người nộp")
+        self.recipients = QLineEdit(placeholderText="Như trên; Lưu: VT")
+        self.collector_name, self.collector_tax_code = QLineEdit(), QLineEdit()
+        self.collector_address, self.collector_phone, self.collector_account = QLineEdit(), QLineEdit(), QLineEdit()
+        self.receipt_copies = QComboBox()
+        self.receipt_copies.addItem("2 liên (Liên 1: Lưu, Liên 2: Giao người nộp tiền)", 2)
+        self.receipt_copies.addItem("1 liên (giao người nộp tiền)", 1)
+        form = QFormLayout(box)
+        for label, widget in (("Tên bộ phận một cửa", self.office), ("Thẩm quyền ký", self.signer_authority),
+                              ("Chức vụ người ký", self.signer_title), ("Họ tên người ký", self.signer_name),
+                              ("Nơi nhận (cách nhau bởi ;)", self.recipients),
+                              ("Đơn vị thu phí, lệ phí", self.collector_name),
+                              ("Mã số thuế đơn vị thu", self.collector_tax_code),
+                              ("Địa chỉ đơn vị thu", self.collector_address),
+                              ("Điện thoại đơn vị thu", self.collector_phone),
+                              ("Số tài khoản đơn vị thu", self.collector_account),
+                              ("Biên lai in", self.receipt_copies)):
+            form.addRow(label, widget)
+        return box
+
+    def _papers_values(self) -> dict[str, Any]:
+        return dict(office_name=self.office.text() or "Bộ phận tiếp nhận và trả kết quả",
+                    signer_authority=self.signer_authority.currentText(), signer_title=self.signer_title.currentText(),
+                    signer_name=self.signer_name.text(),
+                    recipients=[part for part in self.recipients.text().split(";") if part.strip()],
+                    collector_name=self.collector_name.text(), collector_tax_code=self.collector_tax_code.text(),
+                    collector_address=self.collector_address.text(), collector_phone=self.collector_phone.text(),
+                    collector_account=self.collector_account.text(), receipt_copies=self.receipt_copies.currentData())
+
+    def _show_papers(self, s: Any) -> None:
+        self.office.setText(s.office_name)
+        self.signer_authority.setCurrentText(s.signer_authority)
+        self.signer_title.setCurrentText(s.signer_title)
+        self.signer_name.setText(s.signer_name)
+        self.recipients.setText("; ".join(s.recipients))
+        for widget, value in ((self.collector_name, s.collector_name), (self.collector_tax_code, s.collector_tax_code),
+                              (self.collector_address, s.collector_address),
+                              (self.collector_phone, s.collector_phone), (self.collector_account, s.collector_account)):
+            widget.setText(value)
+        self.receipt_copies.setCurrentIndex(max(0, self.receipt_copies.findData(s.receipt_copies)))
 
     # -- holidays ----------------------------------------------------------------------------
     def _holiday_box(self) -> QGroupBox:
@@ -229,6 +284,7 @@ class SettingsView(QWidget):
         self.culture_day.setChecked(s.culture_day_off)
         self.regime.setCurrentIndex(max(0, self.regime.findData(s.form_regime)))
         self.paper.setCurrentText(s.paper_size)
+        self._show_papers(s)
 
 
 def _rule_data(procedure: ProcedureInForce) -> dict[str, Any]:
