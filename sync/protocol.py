@@ -7,9 +7,10 @@ so both sides must serialise with this one function.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from sync.canonical import canonical_json, payload_hash  # noqa: F401 (one hashing for hub and desk)
 
@@ -25,23 +26,45 @@ class Versioned(BaseModel):
     model_config = {"populate_by_name": True}
 
 
+OpId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+
+
+class OpEnvelope(BaseModel):
+    """What a push must carry for each op to get an answer of its own: its id. Everything else is
+    checked op by op (Op, then sync/ops.py), and a bad op is refused alone, never the whole push."""
+
+    model_config = {"extra": "allow"}
+    op_id: OpId
+
+
 class Op(BaseModel):
-    op_id: str
+    model_config = {"extra": "forbid"}
+    op_id: OpId
     entity: Literal["dossier", "receipt"]
-    entity_id: str
-    kind: str
+    entity_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     payload: dict[str, Any]
-    payload_sha256: str
-    actor: str
-    device_time: str
-    device_seq: int
+    payload_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    actor: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    device_time: AwareDatetime
+    device_seq: Annotated[int, Field(ge=0, le=2**62)]
 
 
 class PushRequest(Versioned):
-    ops: list[Op]
+    ops: list[OpEnvelope]  # more than MAX_OPS is answered 413 (the desk halves its batch)
 
 
-Outcome = Literal["applied", "duplicate", "rejected", "conflict"]
+class Outcome(StrEnum):
+    """What the hub did with one op; the desk's outbox follows it (sent, kept pending, or rejected)."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # a replay of an op already applied: same answer, no second effect
+    HELD_BACK = "held_back"  # an earlier op of the same dossier failed: sent again once that is resolved
+    REJECTED = "rejected"  # the contract or the rules refuse it; the official sees why
+    CONFLICT = "conflict"  # the hub's copy disagrees (taken number, existing dossier); `current` says how
+
+
+DELIVERED = frozenset({Outcome.APPLIED, Outcome.DUPLICATE})
 
 
 class OpResult(BaseModel):
@@ -64,6 +87,7 @@ class Change(BaseModel):
     kind: str
     payload: dict[str, Any]
     origin_device: str
+    actor: str = ""  # the officer who acted, as the origin device recorded them
 
 
 class PullResponse(Versioned):

@@ -46,7 +46,7 @@ def attach_file(desk: Desk, uid: str, source: Path, name: str = "") -> Step:
     label = nfc(name or source.name)
 
     def change(row: Any, now: datetime, cal: Any) -> Any:
-        return None, {}, {"sha256": sha, "name": label, "size": size}
+        return {"sha256": sha, "name": label, "size": size}
 
     with desk.batch():  # the history step, its outbox op and the attachment row: one transaction
         step = _apply(desk, uid, Action.ATTACH, change)

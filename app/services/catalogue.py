@@ -12,14 +12,13 @@ from app.core.calendar import LegalTime
 from app.core.errors import NotFoundError, ValidationError
 from app.core.fees import FeeRule, parse_fee_rule
 from app.core.text import fold, nfc
+from app.core.vocabulary import DOCUMENT_FORMS  # noqa: F401 (screens import it from here)
 from app.store.models import Procedure, ProcedureVersion
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
 
 P, PV = Procedure.__table__, ProcedureVersion.__table__
-DOCUMENT_FORMS = {"original": "Bản chính", "certified_copy": "Bản sao chứng thực", "photocopy": "Bản photo",
-                  "original_or_copy": "Bản chính hoặc bản sao"}
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from app.services.clock import iso
-from app.store.models import Event, Outbox
+from app.store.models import Event as EventRow
+from app.store.models import Outbox
 from sync.canonical import canonical_json
+from sync.ops import Event
 
-EVENTS, OUTBOX = Event.__table__, Outbox.__table__
+EVENTS, OUTBOX = EventRow.__table__, Outbox.__table__
 # Constant statements, parameters passed apart: SQLAlchemy then reuses the compiled form.
 INSERT_EVENT, INSERT_OP = insert(EVENTS), insert(OUTBOX)
 
@@ -32,21 +33,21 @@ def enqueue(
     return op_id
 
 
-def record_event(
-    connection: Connection, *, dossier_id: int, dossier_uid: str, kind: str, status_after: int, actor: str,
-    device_time: datetime, payload: dict[str, Any],
-) -> str:
-    """The dossier's history row and its outbox op, in one go."""
-    event_uid = str(uuid.uuid4())
+# The fields every event carries on the wire; the history row keeps them as columns instead.
+CORE = frozenset({"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"})
+
+
+def record_event(connection: Connection, *, dossier_id: int, event: Event) -> str:
+    """The dossier's history row and its outbox op, in one go, from one typed event."""
+    wire = event.wire()
     connection.execute(INSERT_EVENT, {
-        "uid": event_uid, "dossier_id": dossier_id, "kind": kind, "status_after": status_after, "actor": actor,
-        "device_time": device_time, "payload": payload,
+        "uid": event.event_id, "dossier_id": dossier_id, "kind": event.kind, "status_after": event.status_after,
+        "actor": event.actor, "device_time": event.device_time,
+        "payload": {k: v for k, v in wire.items() if k not in CORE},
     })
-    wire = {"event_id": event_uid, "dossier_id": dossier_uid, "kind": kind, "status_after": status_after,
-            "actor": actor, "device_time": iso(device_time), **payload}
-    enqueue(connection, entity="dossier", entity_id=dossier_uid, kind=f"dossier.{kind}", payload=wire,
-            actor=actor, device_time=device_time)
-    return event_uid
+    enqueue(connection, entity="dossier", entity_id=event.dossier_id, kind=f"dossier.{event.kind}", payload=wire,
+            actor=event.actor, device_time=event.device_time)
+    return event.event_id
 
 
 def pending_count(connection: Connection) -> dict[str, int]:

@@ -6,25 +6,28 @@ its event and the outbox op in ONE transaction; a refusal writes nothing.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, desc, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from app.core.calendar import WorkingCalendar
-from app.core.errors import NotFoundError, TransitionError, ValidationError
+from app.core.errors import NotFoundError, ValidationError
 from app.core.lifecycle import Action, Status, check_transition
-from app.services.clock import from_local, iso, to_local
+from app.core.vocabulary import HAND_OVER_METHODS, RATINGS
+from app.services.clock import from_local, to_local
 from app.services.desk import Desk
+from app.services.dossier_state import columns_of, state_of
 from app.services.outbox import record_event
 from app.services.text_input import clean_text
-from app.store.models import Dossier, Event
+from app.store.models import Dossier
+from sync.ops import EVENTS
+from sync.steps import advance
 
-D, E = Dossier.__table__, Event.__table__
-RATINGS = {"rat_hai_long": "Rất hài lòng", "hai_long": "Hài lòng", "khong_hai_long": "Không hài lòng"}
-HAND_OVER_METHODS = {"desk": "Trực tiếp tại Bộ phận một cửa", "post": "Qua dịch vụ bưu chính"}
+D = Dossier.__table__
 MIN_REASON = 5
 
 
@@ -37,8 +40,9 @@ class Step:
     due_at: datetime
 
 
-# A change computes (status override, dossier column changes, event payload) from the row.
-Change = Callable[[Row[Any], datetime, WorkingCalendar], tuple[Status | None, dict[str, Any], dict[str, Any]]]
+# A step's details: the event's own fields (and its new due time, for the steps that move it), from
+# the row as it is now. What the step does to the row is the step table's (sync/steps.py).
+Details = Callable[[Row[Any], datetime, WorkingCalendar], dict[str, Any]]
 
 
 def _reason(text: str, what: str = "lý do") -> str:
@@ -59,28 +63,29 @@ def _load(connection: Connection, uid: str) -> Row[Any]:
     return row
 
 
-def _apply(desk: Desk, uid: str, action: Action, change: Change) -> Step:
+def _apply(desk: Desk, uid: str, action: Action, details: Details) -> Step:
     calendar = desk.calendar()
     now = desk.now()
     with desk.write() as connection:
         row = _load(connection, uid)
-        target = check_transition(action, Status(row.status))
-        override, columns, payload = change(row, now, calendar)
-        status = override or target or Status(row.status)
-        connection.execute(update(D).where(D.c.id == row.id).values(status=int(status), updated_at=now, **columns))
-        due = columns.get("due_at", row.due_at)
-        event_uid = record_event(
-            connection, dossier_id=row.id, dossier_uid=uid, kind=action.value, status_after=int(status),
-            actor=desk.actor, device_time=now, payload={"due_at": iso(due), **payload},
-        )
-    return Step(event_uid, status, due)
+        check_transition(action, Status(row.status))  # the plain message before any detail is asked
+        state = state_of(row)
+        fields = details(row, now, calendar)
+        event = EVENTS[action](event_id=str(uuid.uuid4()), dossier_id=uid, kind=action.value,
+                               status_after=int(state.status), actor=desk.actor, device_time=now,
+                               due_at=fields.pop("due_at", state.due_at), **fields)
+        after = advance(state, event)
+        event = event.model_copy(update={"status_after": int(after.status)})
+        connection.execute(update(D).where(D.c.id == row.id).values(**columns_of(after), updated_at=now))
+        record_event(connection, dossier_id=row.id, event=event)
+    return Step(event.event_id, after.status, after.due_at)
 
 
 def forward(desk: Desk, uid: str, *, to_unit: str, note: str = "") -> Step:
     unit = clean_text(to_unit, "unit")
     if not unit:
         raise ValidationError("Hãy chọn nơi chuyển hồ sơ đến.", field="to_unit")
-    return _apply(desk, uid, Action.FORWARD, lambda row, now, cal: (None, {}, {"to_unit": unit, "note": _note(note)}))
+    return _apply(desk, uid, Action.FORWARD, lambda row, now, cal: {"to_unit": unit, "note": _note(note)})
 
 
 def request_supplement(desk: Desk, uid: str, *, reason: str, missing_documents: list[str]) -> Step:
@@ -91,32 +96,20 @@ def request_supplement(desk: Desk, uid: str, *, reason: str, missing_documents: 
         raise ValidationError("Hãy ghi ít nhất một giấy tờ cần bổ sung.", field="missing_documents")
 
     def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
-        payload = {"reason": why, "missing_documents": missing, "resume_status": row.status}
-        return None, {"paused_since": now}, payload
+        return {"reason": why, "missing_documents": missing, "resume_status": row.status}
 
     return _apply(desk, uid, Action.REQUEST_SUPPLEMENT, change)
 
 
-def _resume_status(connection: Connection, dossier_id: int) -> Status:
-    payload = connection.execute(
-        select(E.c.payload).where(E.c.dossier_id == dossier_id, E.c.kind == Action.REQUEST_SUPPLEMENT.value)
-        .order_by(desc(E.c.id)).limit(1)
-    ).scalar()
-    return Status(payload["resume_status"]) if payload else Status.PROCESSING
-
-
 def receive_supplement(desk: Desk, uid: str, *, note: str = "") -> Step:
     """The due time moves by the working time spent waiting; the dossier resumes where it was."""
-    with desk.read() as connection:
-        resume = _resume_status(connection, _load(connection, uid).id)
 
     def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
         paused = row.paused_since or now
         new_due = from_local(cal.extend_for_pause(to_local(row.due_at), to_local(paused), to_local(now)))
         waited = cal.working_time_between(to_local(paused), to_local(now))
         minutes = int(waited.total_seconds() // 60)
-        payload = {"note": _note(note), "due_before": iso(row.due_at), "paused_minutes": minutes}
-        return resume, {"paused_since": None, "due_at": new_due}, payload
+        return {"note": _note(note), "due_before": row.due_at, "paused_minutes": minutes, "due_at": new_due}
 
     return _apply(desk, uid, Action.RECEIVE_SUPPLEMENT, change)
 
@@ -124,7 +117,7 @@ def receive_supplement(desk: Desk, uid: str, *, note: str = "") -> Step:
 def refuse(desk: Desk, uid: str, *, reason: str) -> Step:
     """Mẫu 03: not accepted for processing."""
     why = _reason(reason)
-    return _apply(desk, uid, Action.REFUSE, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
+    return _apply(desk, uid, Action.REFUSE, lambda row, now, cal: {"reason": why})
 
 
 def reschedule(desk: Desk, uid: str, *, new_due: datetime, reason: str) -> Step:
@@ -132,27 +125,24 @@ def reschedule(desk: Desk, uid: str, *, new_due: datetime, reason: str) -> Step:
     why = _reason(reason)
 
     def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
-        if row.reschedule_count >= 1:
-            raise TransitionError("Việc hẹn lại ngày trả kết quả chỉ được thực hiện một lần cho mỗi hồ sơ.")
         wall = to_local(new_due)
         if not cal.is_working_time(wall):
             raise ValidationError("Ngày giờ hẹn mới phải rơi vào giờ làm việc của một ngày làm việc.", field="new_due")
         if new_due <= row.due_at:
             raise ValidationError("Ngày hẹn mới phải sau ngày hẹn trả hiện tại.", field="new_due")
-        columns = {"due_at": new_due, "reschedule_count": row.reschedule_count + 1}
-        return None, columns, {"reason": why, "due_before": iso(row.due_at)}
+        return {"reason": why, "due_before": row.due_at, "due_at": new_due}
 
     return _apply(desk, uid, Action.RESCHEDULE, change)
 
 
 def stop(desk: Desk, uid: str, *, reason: str) -> Step:
     why = _reason(reason)
-    return _apply(desk, uid, Action.STOP, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
+    return _apply(desk, uid, Action.STOP, lambda row, now, cal: {"reason": why})
 
 
 def finish(desk: Desk, uid: str, *, note: str = "") -> Step:
     """The result is ready at the desk."""
-    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: (None, {"finished_at": now}, {"note": _note(note)}))
+    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: {"note": _note(note)})
 
 
 def hand_over(desk: Desk, uid: str, *, receiver: str, method: str = "desk", note: str = "") -> Step:
@@ -162,19 +152,19 @@ def hand_over(desk: Desk, uid: str, *, receiver: str, method: str = "desk", note
     if method not in HAND_OVER_METHODS:
         raise ValidationError("Hình thức trả kết quả không hợp lệ.", field="method")
     payload = {"receiver": name, "method": method, "note": _note(note)}
-    return _apply(desk, uid, Action.HAND_OVER, lambda row, now, cal: (None, {"returned_at": now}, payload))
+    return _apply(desk, uid, Action.HAND_OVER, lambda row, now, cal: payload)
 
 
 def withdraw(desk: Desk, uid: str, *, reason: str) -> Step:
     why = _reason(reason)
-    return _apply(desk, uid, Action.WITHDRAW, lambda row, now, cal: (None, {"finished_at": now}, {"reason": why}))
+    return _apply(desk, uid, Action.WITHDRAW, lambda row, now, cal: {"reason": why})
 
 
 def record_print(desk: Desk, uid: str, *, paper: str, reprint: bool, target: str = "") -> Step:
     """A paper was accepted by the printer; a reprint is recorded as such (who, when, what).
     `target` names what was printed when it is not the dossier itself (a receipt's id)."""
     payload = {"paper": paper, "reprint": reprint, "target": target or uid}
-    return _apply(desk, uid, Action.PRINT, lambda row, now, cal: (None, {}, payload))
+    return _apply(desk, uid, Action.PRINT, lambda row, now, cal: payload)
 
 
 def rate(desk: Desk, uid: str, *, level: str, comment: str = "") -> Step:
@@ -182,8 +172,6 @@ def rate(desk: Desk, uid: str, *, level: str, comment: str = "") -> Step:
         raise ValidationError("Mức đánh giá phải là Rất hài lòng, Hài lòng hoặc Không hài lòng.", field="level")
 
     def change(row: Row[Any], now: datetime, cal: WorkingCalendar) -> Any:
-        if row.rating:
-            raise TransitionError("Hồ sơ này đã được đánh giá.")
-        return None, {"rating": level}, {"level": level, "label": RATINGS[level], "comment": _note(comment)}
+        return {"level": level, "label": RATINGS[level], "comment": _note(comment)}
 
     return _apply(desk, uid, Action.RATE, change)

@@ -14,10 +14,11 @@ from app.core.money import amount_in_words
 from app.core.receipts import SeriesSpec, check_paper_allowed, format_number, next_number, validate_series
 from app.core.text import nfc
 from app.services.catalogue import version_by_id
-from app.services.clock import from_local, iso, to_local
+from app.services.clock import from_local, to_local
 from app.services.desk import Desk
 from app.services.outbox import enqueue
 from app.store.models import Dossier, Receipt, ReceiptSeries
+from sync.ops import ReceiptIssued, ReceiptVoided
 
 S, R, D = ReceiptSeries.__table__, Receipt.__table__, Dossier.__table__
 LOW_STOCK = 50
@@ -145,10 +146,10 @@ def issue_receipt(
             "issued_at": now, "issued_by": desk.actor, "status": "issued", "void_reason": "", "voided_by": "",
             "replaces_id": replaces_id, **fields,
         })
-        payload = {"receipt_id": uid, "template_symbol": series.template_symbol, "series_symbol": series.series_symbol,
-                   "number": number, "dossier_id": dossier_uid, "amount_words": words, "issued_at": iso(now),
-                   "replaces": replaces_uid, **fields}
-        enqueue(connection, entity="receipt", entity_id=uid, kind="receipt.issued", payload=payload,
+        payload = ReceiptIssued(receipt_id=uid, template_symbol=series.template_symbol,
+                                series_symbol=series.series_symbol, number=number, dossier_id=dossier_uid,
+                                amount_words=words, issued_at=now, replaces=replaces_uid, **fields)
+        enqueue(connection, entity="receipt", entity_id=uid, kind="receipt.issued", payload=payload.wire(),
                 actor=desk.actor, device_time=now)
     return Issued(uid, number, series.template_symbol, series.series_symbol, fields["amount"], words, now)
 
@@ -168,14 +169,14 @@ def void_receipt(desk: Desk, uid: str, *, reason: str) -> None:
         connection.execute(update(R).where(R.c.id == row.id).values(
             status="voided", void_reason=why, voided_at=now, voided_by=desk.actor))
         enqueue(connection, entity="receipt", entity_id=uid, kind="receipt.voided",
-                payload={"receipt_id": uid, "reason": why, "voided_at": iso(now), "number": row.number},
+                payload=ReceiptVoided(receipt_id=uid, reason=why, voided_at=now, number=row.number).wire(),
                 actor=desk.actor, device_time=now)
 
 
 def series_status(desk: Desk) -> list[dict[str, Any]]:
     """Each range with how many numbers are left, and a warning when few remain."""
     with desk.read() as connection:
-        rows = connection.execute(select(S).order_by(S.c.id)).all()
+        rows = connection.execute(select(S).where(S.c.source != "pulled").order_by(S.c.id)).all()
     result = []
     for row in rows:
         left = row.last_number - row.next_number + 1

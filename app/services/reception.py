@@ -16,20 +16,19 @@ from app.core.fees import compute_fee
 from app.core.identity import validate_cccd
 from app.core.lifecycle import Action, Status
 from app.core.text import fold
-from app.services.catalogue import DOCUMENT_FORMS, ProcedureInForce, version_in_force
-from app.services.clock import from_local, iso, to_local
+from app.core.vocabulary import CHANNELS, DOCUMENT_FORMS, OWNER_KINDS, RETURN_METHODS
+from app.services.catalogue import ProcedureInForce, version_in_force
+from app.services.clock import from_local, to_local
 from app.services.desk import Desk
 from app.services.outbox import record_event
 from app.services.text_input import clean_text
 from app.store.models import Dossier, DossierDocument
+from sync.ops import Received as ReceivedEvent
 
 D, DD = Dossier.__table__, DossierDocument.__table__
 INSERT_DOSSIER, INSERT_DOCUMENT = insert(D), insert(DD)
 PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Qua bưu chính công ích"}
-RETURN_METHODS = {"desk": "Tại Bộ phận tiếp nhận và trả kết quả", "post": "Qua dịch vụ bưu chính"}
-OWNER_KINDS = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
 _NEXT_NUMBER = text(
     "INSERT INTO daily_counter (day, workstation, last) VALUES (:day, :ws, 1) "
     "ON CONFLICT (day, workstation) DO UPDATE SET last = last + 1 RETURNING last"
@@ -130,10 +129,10 @@ def search_text(code: str, owner_name: str, id_number: str, phone: str) -> str:
 
 def _in_force(desk: Desk, connection: Connection, code: str, day: date) -> ProcedureInForce:
     """The version in force on `day`, remembered by the desk (dropped when the catalogue changes)."""
-    key = (code, day)
-    if key not in desk.in_force:
-        desk.in_force[key] = version_in_force(connection, code, day)
-    return desk.in_force[key]
+    key, memo = (code, day), desk.in_force  # one snapshot's memo: a concurrent forget_cached swaps, never empties it
+    if key not in memo:
+        memo[key] = version_in_force(connection, code, day)
+    return memo[key]
 
 
 def _owner_columns(form: ReceptionInput) -> dict[str, Any]:
@@ -151,9 +150,9 @@ def _allocate_code(connection: Connection, desk: Desk, day: date) -> str:
 def _snapshot(form: ReceptionInput, procedure: ProcedureInForce, docs: list[DocumentInput], **extra: Any) -> dict:
     return {
         "procedure_code": procedure.code, "national_code": procedure.national_code,
-        "procedure_version": procedure.effective_from.isoformat(), "owner_name": form.owner_name,
+        "procedure_version": procedure.effective_from, "owner_name": form.owner_name,
         "owner_kind": form.owner_kind, "owner_id_number": form.owner_id_number,
-        "owner_birth_date": form.owner_birth_date.isoformat() if form.owner_birth_date else None,
+        "owner_birth_date": form.owner_birth_date,
         "owner_sex": form.owner_sex, "owner_address": form.owner_address, "owner_phone": form.owner_phone,
         "owner_email": form.owner_email, "channel": form.channel, "return_method": form.return_method,
         "sets_count": form.sets_count, "pages": form.pages, "copies": form.copies,
@@ -191,10 +190,12 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
             {"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form, "quantity": d.quantity}
             for i, d in enumerate(docs, start=1)
         ])
-        snapshot = _snapshot(form, procedure, docs, code=code, summary=summary, received_at=iso(now),
+        snapshot = _snapshot(form, procedure, docs, code=code, summary=summary, received_at=now,
                              procedure_name=procedure.name, procedure_field=procedure.field,
-                             due_at=iso(due), fee_amount=fee.amount, fee_detail=fee.detail,
+                             due_at=due, fee_amount=fee.amount, fee_detail=fee.detail,
+                             fee_exemption=fee.exemption.reason if fee.exemption else "",
                              workstation_no=desk.settings().workstation_no)
-        record_event(connection, dossier_id=dossier_id, dossier_uid=uid, kind=Action.RECEIVE.value,
-                     status_after=int(Status.RECEIVED), actor=desk.actor, device_time=now, payload=snapshot)
+        event = ReceivedEvent(event_id=str(uuid.uuid4()), dossier_id=uid, kind=Action.RECEIVE.value,
+                              status_after=int(Status.RECEIVED), actor=desk.actor, device_time=now, **snapshot)
+        record_event(connection, dossier_id=dossier_id, event=event)
     return Received(uid, code, now, due, fee.amount, fee.detail)

@@ -79,6 +79,8 @@ class Dossier(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    resume_status: Mapped[int | None] = mapped_column(Integer)
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     fee_amount: Mapped[int] = mapped_column(Integer, default=0)
     fee_detail: Mapped[str] = mapped_column(String(300), default="")
     fee_exemption: Mapped[str] = mapped_column(String(300), default="")
@@ -194,6 +196,22 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
     uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PulledAside(Base):
+    """A change pulled from the hub that this desk could not apply: kept with its reason, shown in the
+    sync view, and never allowed to hold back the cursor or the changes after it."""
+
+    __tablename__ = "pulled_aside"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    set_aside_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class DailyCounter(Base):

@@ -1,36 +1,47 @@
-"""Applying pushed ops on the hub, each exactly once.
+"""Applying pushed ops on the hub, each exactly once, trusting nothing a device sends.
 
 An op's effect and its `applied_op` record are written in ONE transaction: a replay (a lost
 acknowledgement, a retried batch, two copies in parallel) finds the record and gets the stored
-answer, never a second effect. The hub keeps its own copy of each dossier's status and checks
-every event against the lifecycle rules before accepting it.
+answer, never a second effect. Every op is parsed with the contract (sync/ops.py) and every step
+applied with the step table (sync/steps.py) — the same code the desks run — so the hub computes
+each dossier's status itself and refuses a device's claim that differs. A refused op leaves
+nothing behind but its answer.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import TransitionError
-from app.core.lifecycle import Action, Status, check_transition
+from app.core.codes import parse_dossier_code
+from app.core.errors import DeskError
+from app.core.lifecycle import Status
 from sync.hub.admin import now
-from sync.hub.models import AppliedOp, Change, Dossier, DossierEvent, Receipt
-from sync.protocol import Op, OpResult, payload_hash
+from sync.hub.models import Allotment, AppliedOp, Change, Dossier, DossierEvent, Receipt
+from sync.ops import INSTANT, Event, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
+from sync.protocol import Op, OpEnvelope, OpResult, Outcome, payload_hash
+from sync.steps import STATE_COLUMNS, DossierState, StepRefused, advance, check_claim, received_state
 
 PG_CHANGE_LOCK = 7402  # advisory lock id: change rows are numbered in commit order on PostgreSQL
 COMMIT_JITTER_S = 0.0  # fault injection for tests: hold a batch open up to this long before it commits
-AT, CT, DT, ET, RT = (AppliedOp.__table__, Change.__table__, Dossier.__table__, DossierEvent.__table__,
-                      Receipt.__table__)
+CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "catalogue" / "procedures.json"
+AT, CT, DT, ET, RT, LT = (AppliedOp.__table__, Change.__table__, Dossier.__table__, DossierEvent.__table__,
+                          Receipt.__table__, Allotment.__table__)
 # A batch reads what it needs in a few queries, applies its ops in order in memory, then writes
 # with a few executemany statements: on PostgreSQL every statement is a network round trip.
 INSERT_CHANGE, INSERT_EVENT, INSERT_DOSSIER, INSERT_RECEIPT, INSERT_APPLIED = (
     insert(CT), insert(ET), insert(DT), insert(RT), insert(AT))
 UPDATE_DOSSIER = update(DT).where(DT.c.uid == bindparam("u")).values(
-    status=bindparam("st"), due_at=bindparam("due"), updated_at=bindparam("at"))
+    **{column: bindparam(f"s_{column}") for column in STATE_COLUMNS}, updated_at=bindparam("at"))
 VOID = update(RT).where(RT.c.uid == bindparam("u"), RT.c.agency_id == bindparam("a")).values(status="voided")
 
 
@@ -41,40 +52,76 @@ class Refused(Exception):
 
 
 def _rejected(op: Op, code: str, message: str) -> Refused:
-    return Refused(OpResult(op_id=op.op_id, status="rejected", code=code, message=message))
+    return Refused(OpResult(op_id=op.op_id, status=Outcome.REJECTED, code=code, message=message))
 
 
-def _receipt_key(agency_id: str, payload: dict[str, Any]) -> tuple[str, str, str, int]:
-    return (agency_id, payload["template_symbol"], payload["series_symbol"], int(payload["number"]))
+def _conflict(op: Op, code: str, message: str, current: dict[str, Any] | None = None) -> Refused:
+    return Refused(OpResult(op_id=op.op_id, status=Outcome.CONFLICT, code=code, message=message, current=current))
+
+
+@cache
+def shipped_procedures() -> frozenset[str]:
+    """Procedure codes every desk ships with; the province may publish more (see _known_procedure)."""
+    data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    return frozenset(p["code"] for p in data["procedures"])
+
+
+def _stamp(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _instant(text: str | None) -> datetime | None:
+    return None if text is None else INSTANT.validate_python(text)
+
+
+def hub_state(row: Any) -> DossierState:
+    return DossierState(
+        status=Status(row.status), due_at=_instant(row.due_at), paused_since=_instant(row.paused_since),
+        resume_status=Status(row.resume_status) if row.resume_status else None,
+        reschedule_count=row.reschedule_count or 0, supplement_count=row.supplement_count or 0,
+        finished_at=_instant(row.finished_at), returned_at=_instant(row.returned_at), rating=row.rating or "")
+
+
+def state_columns(state: DossierState) -> dict[str, Any]:
+    """The hub's row form of a state (instants as wire text, statuses as codes)."""
+    return {"status": int(state.status), "due_at": _stamp(state.due_at), "paused_since": _stamp(state.paused_since),
+            "resume_status": int(state.resume_status) if state.resume_status else None,
+            "reschedule_count": state.reschedule_count, "supplement_count": state.supplement_count,
+            "finished_at": _stamp(state.finished_at), "returned_at": _stamp(state.returned_at), "rating": state.rating}
 
 
 class Batch:
     """What one push needs from the database, read up front; and what it will write, in order."""
 
-    def __init__(self, connection: Connection, ops: list[Op], device: Any) -> None:
+    def __init__(self, connection: Connection, ops: list[OpEnvelope], device: Any) -> None:
         self.connection, self.device = connection, device
-        dossier_uids = {op.entity_id for op in ops if op.entity == "dossier"} | {
-            str(op.payload["dossier_id"]) for op in ops if op.entity == "receipt" and op.payload.get("dossier_id")}
-        receipts = [op for op in ops if op.kind == "receipt.issued"]
+        raw = [op.model_extra or {} for op in ops]
+        payloads = [p.get("payload") if isinstance(p.get("payload"), dict) else {} for p in raw]
+        texts = [str(v) for p in payloads for v in (p.get("dossier_id"), p.get("receipt_id"), p.get("replaces"))
+                 if isinstance(v, str)] + [str(p.get("entity_id")) for p in raw if isinstance(p.get("entity_id"), str)]
         self.seen = {r.op_id: r for r in connection.execute(
             select(AT).where(AT.c.op_id.in_([op.op_id for op in ops])))}
-        self.dossiers = {r.uid: {"agency_id": r.agency_id, "status": r.status, "due_at": r.due_at}
-                         for r in connection.execute(select(DT.c.uid, DT.c.agency_id, DT.c.status, DT.c.due_at)
-                                                     .where(DT.c.uid.in_(dossier_uids)))}
+        self.dossiers: dict[str, dict[str, Any]] = {
+            r.uid: {"agency_id": r.agency_id, "state": hub_state(r)}
+            for r in connection.execute(select(DT).where(DT.c.uid.in_(texts)))}
         self.codes = set(connection.execute(select(DT.c.code).where(DT.c.code.in_(
-            [op.payload.get("code") for op in ops if op.kind == "dossier.received"]))).scalars())
+            [str(p.get("code")) for p in payloads if p.get("code")]))).scalars())
         self.event_ids = set(connection.execute(select(ET.c.uid).where(ET.c.uid.in_(
-            [op.payload.get("event_id") for op in ops if op.entity == "dossier"]))).scalars())
-        self.receipt_keys = {(r.agency_id, r.template_symbol, r.series_symbol, r.number) for r in connection.execute(
-            select(RT.c.agency_id, RT.c.template_symbol, RT.c.series_symbol, RT.c.number).where(
-                RT.c.agency_id == device.agency_id, RT.c.number.in_([op.payload.get("number") for op in receipts])))}
-        self.receipt_uids = set(connection.execute(select(RT.c.uid).where(
-            RT.c.uid.in_([op.entity_id for op in ops if op.entity == "receipt"]),
-            RT.c.agency_id == device.agency_id)).scalars())
+            [str(p.get("event_id")) for p in payloads if p.get("event_id")]))).scalars())
+        numbers = [p["number"] for p in payloads if isinstance(p.get("number"), int) and abs(p["number"]) < 2**31]
+        self.receipt_keys = {(r.template_symbol, r.series_symbol, r.number) for r in connection.execute(
+            select(RT.c.template_symbol, RT.c.series_symbol, RT.c.number).where(
+                RT.c.agency_id == device.agency_id, RT.c.number.in_(numbers)))}
+        self.receipts = {r.uid: {"status": r.status, "dossier_uid": r.dossier_uid} for r in connection.execute(
+            select(RT.c.uid, RT.c.status, RT.c.dossier_uid).where(RT.c.uid.in_(texts),
+                                                                   RT.c.agency_id == device.agency_id))}
+        self.live = {r.dossier_uid for r in connection.execute(select(RT.c.dossier_uid).where(
+            RT.c.dossier_uid.in_(texts), RT.c.agency_id == device.agency_id, RT.c.status == "issued"))}
+        self.allotments = connection.execute(select(LT).where(LT.c.agency_id == device.agency_id)).all()
         self.new_dossiers: dict[str, dict[str, Any]] = {}  # received in this batch, by uid
         self.updates: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []
-        self.receipts: list[dict[str, Any]] = []
+        self.new_receipts: list[dict[str, Any]] = []
         self.voids: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []
@@ -85,7 +132,7 @@ class Batch:
         c = self.connection
         for statement, rows in ((INSERT_DOSSIER, list(self.new_dossiers.values())),
                                 (UPDATE_DOSSIER, list(self.updates.values())),
-                                (INSERT_EVENT, self.events), (INSERT_RECEIPT, self.receipts), (VOID, self.voids)):
+                                (INSERT_EVENT, self.events), (INSERT_RECEIPT, self.new_receipts), (VOID, self.voids)):
             if rows:
                 c.execute(statement, rows)
         if self.changes:
@@ -105,134 +152,186 @@ def _dossier(batch: Batch, op: Op, uid: str) -> dict[str, Any]:
     return row
 
 
-def _check_event_id(batch: Batch, op: Op) -> None:
-    if op.payload.get("event_id") in batch.event_ids:
+def _add_event(batch: Batch, op: Op, event: Event) -> None:
+    if event.event_id in batch.event_ids:
         raise _rejected(op, "event_exists", "Sự kiện này đã có trên hệ thống cấp trên với một mã thao tác khác.")
+    batch.event_ids.add(event.event_id)
+    batch.events.append({"uid": event.event_id, "dossier_uid": event.dossier_id, "kind": event.kind,
+                         "status_after": event.status_after, "actor": event.actor, "device_id": batch.device.id,
+                         "device_time": _stamp(event.device_time), "payload": op.payload})
 
 
-def _add_event(batch: Batch, op: Op) -> None:
-    batch.event_ids.add(op.payload["event_id"])
-    batch.events.append({"uid": op.payload["event_id"], "dossier_uid": op.entity_id, "kind": op.payload["kind"],
-                         "status_after": op.payload["status_after"], "actor": op.actor,
-                         "device_id": batch.device.id, "device_time": op.device_time, "payload": op.payload})
+def _known_procedure(batch: Batch, code: str) -> bool:
+    if code in shipped_procedures():
+        return True
+    published = batch.connection.execute(select(CT.c.seq).where(
+        CT.c.agency_id == batch.device.agency_id, CT.c.entity == "catalogue", CT.c.entity_id == code).limit(1))
+    return published.first() is not None
 
 
-def _received(batch: Batch, op: Op) -> None:
-    payload = op.payload
-    if not str(payload.get("code", "")).startswith(f"{batch.device.agency_id}-"):
+def _check_reception(batch: Batch, op: Op, event: Received) -> None:
+    code = parse_dossier_code(event.code)
+    if code.agency_id != batch.device.agency_id:
         raise _rejected(op, "wrong_agency", "Mã hồ sơ không thuộc cơ quan của máy trạm này.")
-    existing = batch.dossiers.get(op.entity_id)
-    if existing is not None:
-        raise Refused(OpResult(op_id=op.op_id, status="conflict", code="exists",
-                               message="Hệ thống cấp trên đã có hồ sơ này.", current={"status": existing["status"]}))
-    if payload["code"] in batch.codes:
-        raise Refused(OpResult(op_id=op.op_id, status="conflict", code="code_taken",
-                               message="Mã hồ sơ này đã được dùng cho một hồ sơ khác."))
-    _check_event_id(batch, op)
-    batch.codes.add(payload["code"])
-    batch.dossiers[op.entity_id] = {"agency_id": batch.device.agency_id, "status": payload["status_after"],
-                                    "due_at": payload["due_at"]}
-    batch.new_dossiers[op.entity_id] = ({
-        "uid": op.entity_id, "agency_id": batch.device.agency_id, "code": payload["code"],
-        "status": payload["status_after"], "procedure_code": payload["procedure_code"],
-        "owner_name": payload["owner_name"], "snapshot": payload, "due_at": payload["due_at"], "updated_at": now()})
-    _add_event(batch, op)
+    if code.workstation != batch.device.workstation_no or event.workstation_no != batch.device.workstation_no:
+        raise _rejected(op, "wrong_workstation", "Mã hồ sơ không thuộc dải số của máy trạm này.")
+    if not _known_procedure(batch, event.procedure_code):
+        raise _rejected(op, "unknown_procedure", "Thủ tục của hồ sơ không có trong danh mục của hệ thống cấp trên.")
+    if op.entity_id in batch.dossiers:
+        raise _conflict(op, "exists", "Hệ thống cấp trên đã có hồ sơ này.",
+                        {"status": int(batch.dossiers[op.entity_id]["state"].status)})
+    if event.code in batch.codes:
+        raise _conflict(op, "code_taken", "Mã hồ sơ này đã được dùng cho một hồ sơ khác.")
 
 
-def _event(batch: Batch, op: Op) -> None:
-    dossier = _dossier(batch, op, op.entity_id)
+def _received(batch: Batch, op: Op, event: Received) -> None:
+    _check_reception(batch, op, event)
+    state = received_state(event)
+    check_claim(event, state)
+    _add_event(batch, op, event)
+    batch.codes.add(event.code)
+    batch.dossiers[op.entity_id] = {"agency_id": batch.device.agency_id, "state": state}
+    batch.new_dossiers[op.entity_id] = {
+        "uid": op.entity_id, "agency_id": batch.device.agency_id, "code": event.code,
+        "procedure_code": event.procedure_code, "owner_name": event.owner_name, "snapshot": op.payload,
+        "updated_at": now(), **state_columns(state)}
+
+
+def _step(batch: Batch, op: Op, event: Event) -> None:
+    dossier = _dossier(batch, op, event.dossier_id)
+    before: DossierState = dossier["state"]
     try:
-        action = Action(op.payload["kind"])
-    except ValueError:
-        raise _rejected(op, "unknown_kind", "Loại thao tác không được hỗ trợ.") from None
-    try:
-        target = check_transition(action, Status(dossier["status"]))
-    except TransitionError as error:
-        raise Refused(OpResult(op_id=op.op_id, status="conflict", code="illegal_transition", message=error.message,
-                               current={"status": dossier["status"],
-                                        "label": Status(dossier["status"]).label})) from None
-    _check_event_id(batch, op)
-    dossier["status"] = op.payload["status_after"] if target is None else int(target)
-    dossier["due_at"] = op.payload.get("due_at") or dossier["due_at"]
-    new = batch.new_dossiers.get(op.entity_id)
+        after = advance(before, event)
+        check_claim(event, after)
+    except StepRefused as refused:
+        raise _rejected(op, refused.code, refused.message) from None
+    except DeskError as error:  # the lifecycle: the hub's copy is elsewhere
+        raise _conflict(op, "illegal_transition", error.message,
+                        {"status": int(before.status), "label": before.status.label}) from None
+    _add_event(batch, op, event)
+    dossier["state"] = after
+    new = batch.new_dossiers.get(event.dossier_id)
     if new is not None:  # received in this same batch: the insert carries the latest state
-        new.update(status=dossier["status"], due_at=dossier["due_at"])
+        new.update(state_columns(after))
     else:
-        batch.updates[op.entity_id] = {"u": op.entity_id, "st": dossier["status"], "due": dossier["due_at"],
-                                       "at": now()}
-    _add_event(batch, op)
+        batch.updates[event.dossier_id] = {
+            "u": event.dossier_id, "at": now(), **{f"s_{k}": v for k, v in state_columns(after).items()}}
 
 
-def _receipt(batch: Batch, op: Op) -> None:
-    payload = op.payload
-    if op.kind == "receipt.issued":
-        if payload.get("dossier_id"):
-            _dossier(batch, op, str(payload["dossier_id"]))
-        key = _receipt_key(batch.device.agency_id, payload)
-        if key in batch.receipt_keys or op.entity_id in batch.receipt_uids:
-            raise Refused(OpResult(op_id=op.op_id, status="conflict", code="number_taken",
-                                   message="Số biên lai này đã được dùng cho một biên lai khác."))
-        batch.receipt_keys.add(key)
-        batch.receipt_uids.add(op.entity_id)
-        batch.receipts.append({
-            "uid": op.entity_id, "agency_id": batch.device.agency_id, "dossier_uid": payload.get("dossier_id"),
-            "template_symbol": payload["template_symbol"], "series_symbol": payload["series_symbol"],
-            "number": payload["number"], "amount": payload["amount"], "status": "issued", "payload": payload})
-        return
-    if op.entity_id not in batch.receipt_uids:
+def _in_allotment(batch: Batch, issued: ReceiptIssued) -> bool:
+    """Inside a range allotted to this workstation, when the hub allots that series at all (a range
+    entered at the desk from a paper notice is not known here)."""
+    series = [a for a in batch.allotments
+              if (a.template_symbol, a.series_symbol) == (issued.template_symbol, issued.series_symbol)]
+    return not series or any(a.workstation_no == batch.device.workstation_no
+                             and a.first_number <= issued.number <= a.last_number for a in series)
+
+
+def _issued(batch: Batch, op: Op, issued: ReceiptIssued) -> None:
+    if issued.dossier_id:
+        _dossier(batch, op, issued.dossier_id)
+        if issued.dossier_id in batch.live:
+            raise _conflict(op, "receipt_exists", "Hồ sơ này đã có một biên lai còn hiệu lực.")
+    if not _in_allotment(batch, issued):
+        raise _rejected(op, "outside_allotment", "Số biên lai nằm ngoài dải số được cấp cho máy trạm này.")
+    if issued.replaces and batch.receipts.get(issued.replaces, {}).get("status") != "voided":
+        raise _rejected(op, "replaces_live", "Chỉ lập biên lai thay thế cho một biên lai đã hủy.")
+    key = (issued.template_symbol, issued.series_symbol, issued.number)
+    if key in batch.receipt_keys or op.entity_id in batch.receipts:
+        raise _conflict(op, "number_taken", "Số biên lai này đã được dùng cho một biên lai khác.")
+    batch.receipt_keys.add(key)
+    batch.receipts[op.entity_id] = {"status": "issued", "dossier_uid": issued.dossier_id}
+    if issued.dossier_id:
+        batch.live.add(issued.dossier_id)
+    batch.new_receipts.append({
+        "uid": op.entity_id, "agency_id": batch.device.agency_id, "dossier_uid": issued.dossier_id,
+        "template_symbol": issued.template_symbol, "series_symbol": issued.series_symbol, "number": issued.number,
+        "amount": issued.amount, "status": "issued", "payload": op.payload, "device_id": batch.device.id})
+
+
+def _voided(batch: Batch, op: Op, voided: ReceiptVoided) -> None:
+    receipt = batch.receipts.get(op.entity_id)
+    if receipt is None:
         raise _rejected(op, "unknown_receipt", "Hệ thống cấp trên chưa có biên lai này.")
+    if receipt["status"] == "voided":
+        raise _rejected(op, "already_voided", "Biên lai này đã bị hủy trước đó.")
+    receipt["status"] = "voided"
+    batch.live.discard(receipt["dossier_uid"])
     batch.voids.append({"u": op.entity_id, "a": batch.device.agency_id})
 
 
 def _effect(batch: Batch, op: Op) -> None:
     """Checks first, then in-memory writes: an op that is refused leaves nothing behind."""
-    if op.entity == "dossier":
-        (_received if op.kind == "dossier.received" else _event)(batch, op)
-    elif op.kind in ("receipt.issued", "receipt.voided"):
-        _receipt(batch, op)
-    else:
-        raise _rejected(op, "unknown_kind", "Loại thao tác không được hỗ trợ.")
+    try:
+        typed = parse_payload(op.kind, op.entity, op.entity_id, op.payload)
+    except OpInvalid as invalid:
+        raise _rejected(op, invalid.code, invalid.message) from None
+    if getattr(typed, "actor", op.actor) != op.actor:
+        raise _rejected(op, "actor_mismatch", "Người thực hiện trong nội dung khác với người gửi thao tác.")
+    if isinstance(typed, Received):
+        _received(batch, op, typed)
+    elif isinstance(typed, Event):
+        _step(batch, op, typed)
+    elif isinstance(typed, ReceiptIssued):
+        _issued(batch, op, typed)
+    elif isinstance(typed, ReceiptVoided):
+        _voided(batch, op, typed)
     batch.changes.append({"agency_id": batch.device.agency_id, "entity": op.entity, "entity_id": op.entity_id,
-                          "kind": op.kind, "payload": op.payload, "origin_device": batch.device.id})
+                          "kind": op.kind, "payload": op.payload, "origin_device": batch.device.id,
+                          "actor": op.actor})
 
 
-def _replayed(op: Op, sha: str, stored: OpResult, same_device: bool) -> OpResult:
-    if sha != op.payload_sha256 or not same_device:
-        return OpResult(op_id=op.op_id, status="rejected", code="op_id_reused",
+def _replayed(op: OpEnvelope, sha: str, stored: OpResult, same_device: bool) -> OpResult:
+    if sha != (op.model_extra or {}).get("payload_sha256") or not same_device:
+        return OpResult(op_id=op.op_id, status=Outcome.REJECTED, code="op_id_reused",
                         message="Mã thao tác đã được dùng cho một nội dung khác.")
-    return stored.model_copy(update={"status": "duplicate"}) if stored.status == "applied" else stored
+    return stored.model_copy(update={"status": Outcome.DUPLICATE}) if stored.status == Outcome.APPLIED else stored
 
 
-def _apply_in(batch: Batch, op: Op) -> OpResult:
-    """One op: its effect (or nothing) and its record, both written with the batch."""
-    if op.op_id in batch.results:
-        sha, stored = batch.results[op.op_id]
-        return _replayed(op, sha, stored, True)
-    seen = batch.seen.get(op.op_id)
-    if seen is not None:
-        return _replayed(op, seen.payload_sha256, OpResult(**seen.result), seen.device_id == batch.device.id)
+def _typed_op(envelope: OpEnvelope) -> Op | OpResult:
+    try:
+        op = Op.model_validate({"op_id": envelope.op_id, **(envelope.model_extra or {})})
+    except PydanticError:
+        return OpResult(op_id=envelope.op_id, status=Outcome.REJECTED, code="invalid_op",
+                        message="Thao tác gửi lên thiếu trường hoặc có trường không hợp lệ.")
     if payload_hash(op.payload) != op.payload_sha256:
-        return OpResult(op_id=op.op_id, status="rejected", code="bad_hash",
+        return OpResult(op_id=op.op_id, status=Outcome.REJECTED, code="bad_hash",
                         message="Dữ liệu gửi lên bị sai lệch trên đường truyền.")
+    return op
+
+
+def _apply_in(batch: Batch, envelope: OpEnvelope) -> OpResult:
+    """One op: its effect (or nothing) and its record, both written with the batch."""
+    if envelope.op_id in batch.results:
+        sha, stored = batch.results[envelope.op_id]
+        return _replayed(envelope, sha, stored, True)
+    seen = batch.seen.get(envelope.op_id)
+    if seen is not None:
+        return _replayed(envelope, seen.payload_sha256, OpResult(**seen.result), seen.device_id == batch.device.id)
+    op = _typed_op(envelope)
+    if isinstance(op, OpResult):
+        return op  # not recorded: a malformed op is answered, never stored
     try:
         _effect(batch, op)
-        result = OpResult(op_id=op.op_id, status="applied")
+        result = OpResult(op_id=op.op_id, status=Outcome.APPLIED)
     except Refused as refused:
         result = refused.result
     batch.records.append({"op_id": op.op_id, "device_id": batch.device.id, "payload_sha256": op.payload_sha256,
-                          "result": result.model_dump(), "applied_at": now()})
+                          "result": result.model_dump(mode="json"), "applied_at": now()})
     batch.results[op.op_id] = (op.payload_sha256, result)
     return result
 
 
-def group_of(op: Op) -> str:
+def group_of(op: OpEnvelope) -> str:
     """A dossier's ops (its events and its receipts) form one ordered group."""
-    if op.entity == "receipt":
-        return str(op.payload.get("dossier_id") or op.entity_id)
-    return op.entity_id
+    extra = op.model_extra or {}
+    payload = extra.get("payload") if isinstance(extra.get("payload"), dict) else {}
+    if extra.get("entity") == "receipt":
+        return str(payload.get("dossier_id") or extra.get("entity_id"))
+    return str(extra.get("entity_id"))
 
 
-def _batch_once(engine: Engine, ops: list[Op], device: Any) -> list[OpResult]:
+def _batch_once(engine: Engine, ops: list[OpEnvelope], device: Any) -> list[OpResult]:
     failed: set[str] = set()
     results = []
     with engine.begin() as connection:  # one commit (one fsync) for the whole batch
@@ -240,18 +339,18 @@ def _batch_once(engine: Engine, ops: list[Op], device: Any) -> list[OpResult]:
         for op in ops:
             group = group_of(op)
             if group in failed:
-                results.append(OpResult(op_id=op.op_id, status="rejected", code="held_back",
+                results.append(OpResult(op_id=op.op_id, status=Outcome.HELD_BACK, code="held_back",
                                         message="Chờ thao tác trước của cùng hồ sơ được xử lý."))
                 continue
             result = _apply_in(batch, op)
-            if result.status in ("rejected", "conflict"):
+            if result.status in (Outcome.REJECTED, Outcome.CONFLICT):
                 failed.add(group)
             results.append(result)
         batch.flush()
     return results
 
 
-def apply_batch(engine: Engine, ops: list[Op], device: Any) -> list[OpResult]:
+def apply_batch(engine: Engine, ops: list[OpEnvelope], device: Any) -> list[OpResult]:
     """In order, in one transaction; once an op of a dossier fails, that dossier's later ops in the
     batch are held back (not recorded, so they come again once the cause is resolved). If another
     batch committed a colliding row first (the same op in parallel on PostgreSQL, a code or number

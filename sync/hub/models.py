@@ -61,6 +61,13 @@ class Dossier(Base):
     owner_name: Mapped[str] = mapped_column(String(200))
     snapshot: Mapped[Any] = mapped_column(JSON)
     due_at: Mapped[str] = mapped_column(String(40))
+    paused_since: Mapped[str | None] = mapped_column(String(40))
+    resume_status: Mapped[int | None] = mapped_column(Integer)
+    reschedule_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    supplement_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    finished_at: Mapped[str | None] = mapped_column(String(40))
+    returned_at: Mapped[str | None] = mapped_column(String(40))
+    rating: Mapped[str] = mapped_column(String(40), server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -88,6 +95,7 @@ class Receipt(Base):
     amount: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))
     payload: Mapped[Any] = mapped_column(JSON)
+    device_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class Change(Base):
@@ -102,6 +110,7 @@ class Change(Base):
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[Any] = mapped_column(JSON)
     origin_device: Mapped[str] = mapped_column(String(36))
+    actor: Mapped[str] = mapped_column(String(120), server_default="")
 
 
 class Allotment(Base):

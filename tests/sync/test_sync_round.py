@@ -72,8 +72,13 @@ def test_tenant_isolation(make_desk, hub):
     with a.read() as c:
         row = c.execute(text("SELECT * FROM outbox LIMIT 1")).mappings().one()
     import json
+
+    # A well-formed step (the contract would refuse a malformed one before the tenant check).
+    from sync.ops import Forwarded
+    step = Forwarded(event_id="00000000-0000-4000-8000-000000000002", dossier_id=got.uid, kind="forwarded",
+                     status_after=4, actor="b", device_time="2026-11-18T02:00:00+00:00", to_unit="Phòng X")
     forged = {"op_id": "00000000-0000-0000-0000-000000000001", "entity": "dossier", "entity_id": got.uid,
-              "kind": "dossier.forwarded", "payload": {**json.loads(row["payload"]), "kind": "forwarded"},
+              "kind": "dossier.forwarded", "payload": step.wire(),
               "payload_sha256": "x", "actor": "b", "device_time": "2026-11-18T02:00:00+00:00", "device_seq": 1}
     from sync.canonical import payload_hash
     forged["payload_sha256"] = payload_hash(forged["payload"])
@@ -81,7 +86,7 @@ def test_tenant_isolation(make_desk, hub):
                              headers={"Authorization": f"Bearer {SyncClient(b).token}"})
     assert response.json()["results"][0]["code"] == "unknown_dossier"  # B cannot touch A's dossier
     copied = {**forged, "op_id": "00000000-0000-0000-0000-000000000002", "kind": "dossier.received",
-              "payload": json.loads(row["payload"])}
+              "payload": json.loads(row["payload"]), "actor": row["actor"]}
     copied["payload_sha256"] = payload_hash(copied["payload"])
     response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 1, "ops": [copied]},
                              headers={"Authorization": f"Bearer {SyncClient(b).token}"})

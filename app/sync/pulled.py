@@ -1,0 +1,222 @@
+"""Applying what the hub sends: other workstations' dossiers, steps and receipts, and the
+province's reference data, a page at a time with its cursor in one transaction.
+
+Every dossier step goes through the same step table as the services (sync/steps.py), parsed with
+the same contract (sync/ops.py). A change this desk cannot apply is set aside in its own savepoint
+(kept with its reason, logged, shown in the sync view) and never holds back the cursor or the
+changes after it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.core.errors import DeskError
+from app.services.catalogue import seed_catalogue, version_in_force
+from app.services.desk import Desk
+from app.services.dossier_state import columns_of, state_of
+from app.services.reception import search_text
+from app.services.settings import save_settings
+from app.services.sync_state import apply_allotment, apply_day
+from app.store.models import Dossier, DossierDocument, Outbox, PulledAside, Receipt, ReceiptSeries
+from app.store.models import Event as EventRow
+from sync.canonical import canonical_json
+from sync.ops import Event, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
+from sync.steps import advance, check_claim, received_state
+
+log = logging.getLogger(__name__)
+D, DD, E, OB, R, S = (Dossier.__table__, DossierDocument.__table__, EventRow.__table__, Outbox.__table__,
+                      Receipt.__table__, ReceiptSeries.__table__)
+AS = PulledAside.__table__
+DOSSIER = select(D).where(D.c.uid == bindparam("u"))
+EVENT_ID = select(E.c.id).where(E.c.uid == bindparam("e"))
+HAS_PENDING = select(OB.c.seq).where(OB.c.entity_id == bindparam("u"), OB.c.state != "sent").limit(1)
+INSERT_DOSSIER, INSERT_DOCUMENT, INSERT_EVENT = insert(D), insert(DD), insert(E)
+CORE = frozenset({"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"})
+PULLED = "pulled"  # the source of the series row that holds other workstations' receipts
+
+
+class SetAside(DeskError):
+    code = "set_aside"
+
+
+@dataclass
+class PageContext:
+    desk: Desk
+    connection: Connection
+    versions: dict[tuple[str, str], int]
+
+
+def _version_id(page: PageContext, event: Received) -> int:
+    key = (event.procedure_code, event.procedure_version.isoformat())
+    if key not in page.versions:
+        try:
+            found = version_in_force(page.connection, event.procedure_code, event.procedure_version)
+        except DeskError:
+            raise SetAside("Máy này không có thủ tục của hồ sơ trong danh mục.", code="unknown_procedure") from None
+        page.versions[key] = found.version_id
+    return page.versions[key]
+
+
+def _dossier_row(event: Received, version_id: int) -> dict[str, Any]:
+    state = columns_of(received_state(event))
+    return {
+        "uid": event.dossier_id, "code": event.code, "procedure_version_id": version_id,
+        "owner_name": event.owner_name, "owner_kind": event.owner_kind, "owner_id_number": event.owner_id_number,
+        "owner_birth_date": event.owner_birth_date, "owner_sex": event.owner_sex,
+        "owner_address": event.owner_address, "owner_phone": event.owner_phone, "owner_email": event.owner_email,
+        "channel": event.channel, "return_method": event.return_method, "sets_count": event.sets_count,
+        "summary": event.summary, "received_at": event.received_at, "original_due_at": event.due_at,
+        "fee_amount": event.fee_amount, "fee_detail": event.fee_detail, "fee_exemption": event.fee_exemption,
+        "pages": event.pages, "copies": event.copies, "workstation_no": event.workstation_no,
+        "received_by": event.actor, "updated_at": event.device_time, **state,
+        "search_text": search_text(event.code, event.owner_name, event.owner_id_number, event.owner_phone),
+    }
+
+
+def _insert_event(connection: Connection, dossier_id: int, event: Event) -> bool:
+    if connection.execute(EVENT_ID, {"e": event.event_id}).first():
+        return False
+    wire = event.wire()
+    connection.execute(INSERT_EVENT, {"uid": event.event_id, "dossier_id": dossier_id, "kind": event.kind,
+                                      "status_after": event.status_after, "actor": event.actor,
+                                      "device_time": event.device_time,
+                                      "payload": {k: v for k, v in wire.items() if k not in CORE}})
+    return True
+
+
+def _received(page: PageContext, event: Received) -> None:
+    c = page.connection
+    if c.execute(DOSSIER, {"u": event.dossier_id}).first():
+        return
+    if c.execute(select(D.c.id).where(D.c.code == event.code)).first():
+        raise SetAside("Mã hồ sơ đã được dùng cho một hồ sơ khác trên máy này.", code="code_taken")
+    check_claim(event, received_state(event))
+    dossier_id = c.execute(INSERT_DOSSIER, _dossier_row(event, _version_id(page, event))).inserted_primary_key[0]
+    if event.documents:
+        c.execute(INSERT_DOCUMENT, [{"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form,
+                                     "quantity": d.quantity} for i, d in enumerate(event.documents, start=1)])
+    _insert_event(c, dossier_id, event)
+
+
+def _step(page: PageContext, event: Event) -> None:
+    c = page.connection
+    row = c.execute(DOSSIER, {"u": event.dossier_id}).first()
+    if row is None:
+        raise SetAside("Máy này chưa có hồ sơ của bước này.", code="unknown_dossier")
+    if not _insert_event(c, row.id, event):
+        return
+    if c.execute(HAS_PENDING, {"u": event.dossier_id}).first() is not None:
+        return  # local steps not yet accepted upstream are never overwritten; the history keeps this one
+    after = advance(state_of(row), event)
+    check_claim(event, after)
+    c.execute(update(D).where(D.c.id == row.id).values(**columns_of(after), updated_at=event.device_time))
+
+
+def _pulled_series(connection: Connection, issued: ReceiptIssued) -> int:
+    """Other workstations' receipts hang on one closed series row per symbol (never numbered from)."""
+    found = connection.execute(select(S.c.id).where(
+        S.c.template_symbol == issued.template_symbol, S.c.series_symbol == issued.series_symbol,
+        S.c.source == PULLED)).scalar()
+    if found is not None:
+        return found
+    return connection.execute(insert(S).values(
+        kind="paper", template_symbol=issued.template_symbol, series_symbol=issued.series_symbol, first_number=0,
+        last_number=0, next_number=1, active=False, source=PULLED, created_at=datetime.now(UTC),
+    )).inserted_primary_key[0]
+
+
+def _receipt_issued(page: PageContext, issued: ReceiptIssued, actor: str) -> None:
+    c = page.connection
+    if c.execute(select(R.c.id).where(R.c.uid == issued.receipt_id)).first():
+        return
+    dossier_id = None
+    if issued.dossier_id:
+        dossier_id = c.execute(select(D.c.id).where(D.c.uid == issued.dossier_id)).scalar()
+        if dossier_id is None:
+            raise SetAside("Máy này chưa có hồ sơ của biên lai này.", code="unknown_dossier")
+    replaces_id = None
+    if issued.replaces:
+        replaces_id = c.execute(select(R.c.id).where(R.c.uid == issued.replaces)).scalar()
+    c.execute(insert(R).values(
+        uid=issued.receipt_id, series_id=_pulled_series(c, issued), number=issued.number, dossier_id=dossier_id,
+        payer_name=issued.payer_name, payer_address=issued.payer_address, fee_name=issued.fee_name,
+        amount=issued.amount, amount_words=issued.amount_words, issued_at=issued.issued_at, issued_by=actor,
+        status="issued", void_reason="", voided_by="", replaces_id=replaces_id))
+
+
+def _receipt_voided(page: PageContext, voided: ReceiptVoided, actor: str) -> None:
+    done = page.connection.execute(update(R).where(R.c.uid == voided.receipt_id, R.c.status == "issued").values(
+        status="voided", void_reason=voided.reason, voided_at=voided.voided_at, voided_by=actor))
+    if done.rowcount == 0 and not page.connection.execute(select(R.c.id).where(R.c.uid == voided.receipt_id)).first():
+        raise SetAside("Máy này chưa có biên lai bị hủy này.", code="unknown_receipt")
+
+
+def _record(page: PageContext, change: dict[str, Any]) -> int:
+    """One change of the page; returns 1 when it changed something."""
+    entity, kind, payload = change["entity"], change["kind"], change["payload"]
+    if entity == "allotment":
+        return apply_allotment(page.connection, page.desk, payload)
+    if entity == "catalogue":
+        return seed_catalogue(page.connection, {"procedures": [payload]}, source="hub")
+    if entity == "holiday":
+        apply_day(page.connection, page.desk, payload)
+        return 1
+    typed = parse_payload(kind, entity, change["entity_id"], payload)
+    actor = str(change.get("actor") or payload.get("actor") or "")
+    if isinstance(typed, Received):
+        _received(page, typed)
+    elif isinstance(typed, Event):
+        _step(page, typed)
+    elif isinstance(typed, ReceiptIssued):
+        _receipt_issued(page, typed, actor)
+    elif isinstance(typed, ReceiptVoided):
+        _receipt_voided(page, typed, actor)
+    return 1
+
+
+def _set_aside(page: PageContext, change: dict[str, Any], code: str, reason: str) -> None:
+    log.warning("pulled change %s (%s %s) set aside: %s", change.get("seq"), change.get("kind"),
+                change.get("entity_id"), code)
+    page.connection.execute(insert(AS).values(
+        seq=int(change.get("seq") or 0), entity=str(change.get("entity", ""))[:20],
+        entity_id=str(change.get("entity_id", ""))[:64], kind=str(change.get("kind", ""))[:40],
+        payload=canonical_json(change.get("payload") if isinstance(change.get("payload"), dict) else {}),
+        code=code[:40], reason=reason, set_aside_at=datetime.now(UTC)))
+
+
+def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) -> int:
+    """One page of others' changes and the new cursor, in one transaction: the cursor is never
+    ahead of what was applied or set aside. Returns how many changes were applied."""
+    applied = 0
+    with desk.write() as connection:
+        page = PageContext(desk, connection, {})
+        for change in changes:
+            try:
+                with connection.begin_nested():
+                    applied += _record(page, change)
+            except OpInvalid as invalid:
+                _set_aside(page, change, invalid.code, invalid.message)
+            except DeskError as refused:
+                _set_aside(page, change, refused.code, refused.message)
+            except (SQLAlchemyError, KeyError, TypeError, ValueError) as error:
+                log.exception("pulled change %s could not be applied", change.get("seq"))
+                _set_aside(page, change, "unexpected", f"Lỗi không mong đợi: {type(error).__name__}")
+        save_settings(connection, sync_cursor=next_cursor)
+    desk.forget_cached()
+    return applied
+
+
+def set_aside(desk: Desk) -> list[dict[str, Any]]:
+    """What this desk could not apply, newest first, for the sync view."""
+    with desk.read() as connection:
+        rows = connection.execute(select(AS).order_by(AS.c.id.desc()).limit(500)).all()
+    return [{**r._mapping, "payload": json.loads(r.payload)} for r in rows]
+
