@@ -19,6 +19,7 @@ from app.services.reception_flow import Counter
 from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
 from app.ui.dossier_model import DossierTableModel
+from app.ui.errors import show_error
 from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month, today
 from app.ui.print_dialog import PrintDialog, PrintJob
 from app.ui.receipts_view import ReceiptsView
@@ -132,9 +133,11 @@ class MainWindow(QMainWindow):
         self.refresh()
         if not self.reception.print_now.isChecked():
             return
-        slip = self.open_print(lambda: dossier_job(self.desk, "slip", got.uid))
-        if slip is not None and result.receipt_uid:
-            slip.finished.connect(lambda _: self.open_print(lambda: dossier_job(self.desk, "receipt", got.uid)))
+        def then_receipt(slip: PrintDialog) -> None:
+            if result.receipt_uid:
+                slip.finished.connect(lambda _: self.open_print(lambda: dossier_job(self.desk, "receipt", got.uid)))
+
+        self.open_print(lambda: dossier_job(self.desk, "slip", got.uid), then_receipt)
 
     def open_detail(self, uid: str) -> DossierDetail:
         detail = DossierDetail(self.desk, self.runner, uid, self)
@@ -158,18 +161,31 @@ class MainWindow(QMainWindow):
                            lambda k=kind: self.open_print(lambda: dossier_job(self.desk, k, uid)))
         menu.popup(table.viewport().mapToGlobal(point))
 
-    def open_print(self, make_job: Callable[[], PrintJob]) -> PrintDialog | None:
-        """Opens the preview for a paper, or says why that paper cannot be printed yet."""
-        try:
-            dialog = PrintDialog(make_job(), self.print_runner, parent=self)
-        except DeskError as error:
-            QMessageBox.information(self, "Chưa thể in", error.message)
-            return None
-        if dialog.failed:
-            return None
-        dialog.finished.connect(lambda _: self.update_status())
-        dialog.open()
-        return dialog
+    def open_print(self, make_job: Callable[[], PrintJob],
+                   then: Callable[[PrintDialog], None] | None = None) -> PrintDialog | None:
+        """Opens the preview for a paper, or says why that paper cannot be printed yet. The job is
+        made on the database worker (it reads the dossier); `then` gets the dialog once it is open.
+        Returns the dialog when it opened at once (a synchronous runner), else None."""
+        opened: list[PrintDialog] = []
+
+        def show(job: PrintJob) -> None:
+            dialog = PrintDialog(job, self.print_runner, parent=self)
+            if dialog.failed:
+                return
+            dialog.finished.connect(lambda _: self.update_status())
+            dialog.open()
+            opened.append(dialog)
+            if then is not None:
+                then(dialog)
+
+        def refused(error: Exception) -> None:
+            if isinstance(error, DeskError):
+                QMessageBox.information(self, "Chưa thể in", error.message)
+            else:
+                show_error(self, error, "Chưa thể in")
+
+        self.runner.run(make_job, show, refused)
+        return opened[0] if opened else None
 
     def update_status(self) -> None:
         self.runner.run(lambda: sync_counts(self.desk), self._show_status, lambda _: None)

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.errors import show_error
-from app.ui.print_engine import print_pdf
+from app.ui.errors import message_for, show_error
+from app.ui.print_engine import PrintError, print_pdf
 from app.ui.runner import Runner
 
 SAVE_AS_PDF = "Lưu thành tệp PDF…"
@@ -176,8 +176,9 @@ class PrintDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.print_button.setEnabled(True)
-        self.status.setText(f"In không thành công: {error}")
-        again = QMessageBox.question(self, "In không thành công", f"{error}\n\nThử in lại?",
+        reason = str(error) if isinstance(error, PrintError) else message_for(error)  # never English or a trace
+        self.status.setText(f"In không thành công: {reason}")
+        again = QMessageBox.question(self, "In không thành công", f"{reason}\n\nThử in lại?",
                                      QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
         if again == QMessageBox.StandardButton.Retry:
             self.start_print()

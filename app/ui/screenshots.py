@@ -14,6 +14,7 @@ from app.services.desk import Desk
 from app.store.engine import open_database
 from app.ui.main_window import MainWindow
 from app.ui.paper_jobs import dossier_job
+from app.ui.print_dialog import PrintDialog
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -89,10 +90,11 @@ def _detail(window: MainWindow) -> None:
 
 
 def _preview(window: MainWindow) -> None:
-    dialog = window.open_print(lambda: dossier_job(window.desk, "slip", window.model.row_at(0).uid))
-    if dialog is not None:
+    def shoot(dialog: PrintDialog) -> None:
         dialog.resize(1300, 720)
         QTimer.singleShot(400, lambda: (_save(dialog, "print-preview.png"), dialog.close()))
+
+    window.open_print(lambda: dossier_job(window.desk, "slip", window.model.row_at(0).uid), shoot)
 
 
 def _receipts(window: MainWindow) -> None:

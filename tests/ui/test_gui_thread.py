@@ -1,6 +1,7 @@
 """The GUI thread never touches the database: the window is built, loads its lists, shows a live
-quote and due time, opens a dossier, the settings and the sync tab, and every SQL statement of all
-that runs on a worker (counted with a SQLAlchemy listener, by thread)."""
+quote and due time after a change made on the worker, opens a dossier, the settings and the sync
+tab, and a print preview, and every SQL statement of all that runs on a worker (counted with a
+SQLAlchemy listener, by thread)."""
 
 import threading
 
@@ -10,6 +11,7 @@ from sqlalchemy import event
 from app.services.admin import update_settings
 from app.services.reception import receive_dossier
 from app.ui.main_window import MainWindow
+from app.ui.paper_jobs import dossier_job
 from tests.helpers.data import birth
 
 
@@ -49,6 +51,10 @@ def test_the_window_reads_settings_and_calendar_without_sql_on_the_gui_thread(qt
     window.sync_view.reload()
     window.update_status()
     qtbot.waitUntil(lambda: "Máy quầy (máy trạm số 2)" in window.status.text())
+    opened = []
+    window.open_print(lambda: dossier_job(desk, "slip", got.uid), opened.append)  # the job reads the dossier
+    qtbot.waitUntil(lambda: bool(opened) and bool(opened[0].pdf), timeout=15_000)  # rendered too
+    opened[0].reject()
     for runner in {window.runner, window.print_runner}:
         runner.wait()
     qtbot.wait(50)  # the last results reach their slots
