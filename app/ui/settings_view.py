@@ -32,7 +32,7 @@ from app.services.catalogue import ProcedureInForce, list_procedures, record_ver
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.papers import fee_summary
-from app.ui.errors import show_error
+from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
 from app.ui.widgets import error_label
 
@@ -144,7 +144,7 @@ class SettingsView(QWidget):
                       **self._papers_values())
 
         def failed(error: Exception) -> None:
-            self.settings_error.setText(error.message if isinstance(error, DeskError) else str(error))
+            self.settings_error.setText(message_for(error))
 
         self.runner.run(lambda: update_settings(self.desk, **values),
                         lambda _: (self.settings_error.setText("Đã lưu."), self.reload()), failed)
@@ -243,7 +243,7 @@ class SettingsView(QWidget):
 
     def _change(self, work: Any) -> None:
         def failed(error: Exception) -> None:
-            self.holiday_error.setText(error.message if isinstance(error, DeskError) else str(error))
+            self.holiday_error.setText(message_for(error))
 
         self.runner.run(work, lambda _: (self.holiday_error.setText(""), self.reload()), failed)
 

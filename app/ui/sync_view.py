@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import DeskError
 from app.core.lifecycle import ACTION_LABELS
 from app.services import sync_state
 from app.services.clock import show
 from app.services.desk import Desk
 from app.sync.client import enroll
-from app.ui.errors import show_error
+from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
 from app.ui.sync_scheduler import SyncScheduler
 from app.ui.widgets import error_label, form_dialog
@@ -60,7 +59,7 @@ class EnrollDialog(QDialog):
             return
 
         def failed(error: Exception) -> None:
-            self.error.setText(error.message if isinstance(error, DeskError) else str(error))
+            self.error.setText(message_for(error))  # a refusal's own words, or a plain message with an error id
 
         self.runner.run(lambda: enroll(self.desk, hub, code, name or "Máy trạm"), lambda _: self.accept(), failed)
 
