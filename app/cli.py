@@ -23,22 +23,59 @@ from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.services.reception import DocumentInput, ReceptionInput, receive_dossier
 from app.store.engine import open_database
+from app.store.instance_lock import AlreadyOpen, InstanceLock
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
-def _desk(args: argparse.Namespace) -> Desk:
+# One message for every command refused beside an open desk (README: "What may run beside an open desk").
+DESK_IS_OPEN = (
+    "Tệp dữ liệu {path} đang mở trong cửa sổ làm việc của phần mềm Một cửa (hoặc trong một lệnh motcua "
+    "khác). Lệnh này không chạy bên cạnh cửa sổ đang mở vì có thể làm mất hồ sơ vừa tiếp nhận: hãy làm "
+    "việc này ngay trên cửa sổ đang mở, hoặc đóng cửa sổ đó rồi chạy lại lệnh."
+)
+
+
+@contextmanager
+def _alone_on(path: Path) -> Iterator[None]:
+    """Hold the desk's instance lock for as long as this command has the database open.
+
+    Another process opening the file beside a desk whose POSIX locks were dropped (a file dialog
+    in the desk opened and closed the file) would take itself for the last connection and delete
+    the write-ahead log the desk still writes to (shared/domain.md §13.5). Trying the lock touches
+    only `<db>.lock`, never the database, and a failed try leaves the desk's lock in place.
+    Release comes after the caller closed every connection.
+    """
+    try:
+        lock = InstanceLock(path).acquire()
+    except AlreadyOpen:
+        raise DeskError(DESK_IS_OPEN.format(path=path)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _desk(args: argparse.Namespace) -> Iterator[Desk]:
+    """The user's existing database, alone: refused while a desk (or another command) has it."""
     path = Path(args.db)
     if not path.exists():
         raise DeskError(f"Chưa có tệp dữ liệu {path}. Hãy chạy «motcua init» trước.")
-    return Desk(open_database(path), actor=args.actor)
+    with _alone_on(path):
+        database = open_database(path)
+        try:
+            yield Desk(database, actor=args.actor)
+        finally:
+            database.dispose()
 
 
 @contextmanager
 def _reference_desk(args: argparse.Namespace) -> Iterator[Desk]:
     """The user's database if there is one, else the shipped catalogue and calendar."""
     if Path(args.db).exists():
-        yield _desk(args)
+        with _desk(args) as desk:
+            yield desk
         return
     with tempfile.TemporaryDirectory() as folder:
         desk = Desk(open_database(Path(folder) / "reference.sqlite", synchronous="OFF"), actor=args.actor)
@@ -48,18 +85,29 @@ def _reference_desk(args: argparse.Namespace) -> Iterator[Desk]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    desk = Desk(open_database(args.db), actor=args.actor)
-    init_commune(desk, CommuneSetup(args.agency_id, args.commune, args.workstation, args.agency_name or "",
-                                    args.place or ""))
-    print(f"Đã khởi tạo {desk.settings().commune_name} (mã {desk.settings().agency_id}), "
-          f"máy trạm số {desk.settings().workstation_no}: {desk.db.path}")
+    path = Path(args.db)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the database
+    with _alone_on(path):
+        database = open_database(path)
+        try:
+            desk = Desk(database, actor=args.actor)
+            init_commune(desk, CommuneSetup(args.agency_id, args.commune, args.workstation, args.agency_name or "",
+                                            args.place or ""))
+            settings = desk.settings()
+        finally:
+            database.dispose()
+    print(f"Đã khởi tạo {settings.commune_name} (mã {settings.agency_id}), "
+          f"máy trạm số {settings.workstation_no}: {database.path}")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import build_demo
 
-    path = build_demo(Path(args.db), days=args.days)
+    path = Path(args.db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _alone_on(path):  # rebuilding deletes the file and its log: never under an open desk
+        build_demo(path, days=args.days)
     print(f"Đã tạo xã mẫu: {path}")
     return 0
 
@@ -89,22 +137,24 @@ def cmd_receive(args: argparse.Namespace) -> int:
     with source:
         loaded = json.load(source)
     items = loaded if isinstance(loaded, list) else [loaded]
-    desk = _desk(args)
     failed = 0
-    for index, item in enumerate(items, start=1):
-        try:
-            got = receive_dossier(desk, _reception_from_json(item))
-            print(f"{got.code}\thẹn trả {show(got.due_at)}\tphí {format_vnd(got.fee_amount)}")
-        except DeskError as error:
-            failed += 1
-            print(f"Hồ sơ thứ {index}: {error.message}", file=sys.stderr)
+    with _desk(args) as desk:
+        for index, item in enumerate(items, start=1):
+            try:
+                got = receive_dossier(desk, _reception_from_json(item))
+                print(f"{got.code}\thẹn trả {show(got.due_at)}\tphí {format_vnd(got.fee_amount)}")
+            except DeskError as error:
+                failed += 1
+                print(f"Hồ sơ thứ {index}: {error.message}", file=sys.stderr)
     return 1 if failed else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from app.services.queries import search_dossiers
 
-    for row in search_dossiers(_desk(args), args.query, limit=args.limit):
+    with _desk(args) as desk:
+        rows = search_dossiers(desk, args.query, limit=args.limit)
+    for row in rows:
         print(f"{row.code}\t{row.owner_name}\t{row.procedure_name}\t{row.status.label}\thẹn {show(row.due_at)}")
     return 0
 
@@ -142,8 +192,8 @@ def cmd_fee(args: argparse.Namespace) -> int:
 def cmd_enroll(args: argparse.Namespace) -> int:
     from app.sync.client import enroll
 
-    desk = _desk(args)
-    got = enroll(desk, args.hub, args.code, args.name or desk.settings().device_name)
+    with _desk(args) as desk:
+        got = enroll(desk, args.hub, args.code, args.name or desk.settings().device_name)
     print(f"Đã đăng ký với hệ thống cấp trên: {got.commune_name} ({got.agency_id}), máy trạm số {got.workstation_no}.")
     return 0
 
@@ -151,7 +201,8 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from app.sync.client import SyncClient
 
-    result = SyncClient(_desk(args)).round()
+    with _desk(args) as desk:
+        result = SyncClient(desk).round()
     if result.problem:
         print(result.problem, file=sys.stderr)
         return 1

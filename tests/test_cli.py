@@ -1,4 +1,5 @@
 import json
+import os
 import sqlite3
 
 import pytest
@@ -68,3 +69,55 @@ def test_errors_are_vietnamese_with_exit_code_2(capsys, tmp_path):
 def test_self_test(capsys):
     assert main(["self-test"]) == 0
     assert capsys.readouterr().out.count("ĐẠT") == 5
+
+
+def test_every_command_that_opens_a_database_is_refused_while_a_desk_holds_it(db, tmp_path, capsys, monkeypatch):
+    """One message for all, and the refusal comes before the database is touched."""
+    import app.cli
+    import app.services.demo
+    from app.store.instance_lock import InstanceLock
+
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"procedure": "2.000815", "owner_name": "Nguyễn Văn Đức"}), encoding="utf-8")
+    commands = [["search", "nguyen"], ["receive", str(source)], ["sync"],
+                ["enroll", "--hub", "http://127.0.0.1:9", "--code", "KLJ6-5T8Q"],
+                ["due-date", "--procedure", "2.000815", "--received", "2026-11-20T15:30"],
+                ["fee", "--procedure", "2.000815"], ["init", "--agency-id", "000.17.22.H56", "--commune", "Xã A"],
+                ["demo", "--days", "1"]]
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the database was opened beside an open desk")
+
+    monkeypatch.setattr(app.cli, "open_database", never)
+    monkeypatch.setattr(app.services.demo, "build_demo", never)
+    before = db.read_bytes()
+    desk_lock = InstanceLock(db).acquire()
+    try:
+        capsys.readouterr()
+        for command in commands:
+            assert main(["--db", str(db), *command]) == 2, command
+            out, err = capsys.readouterr()
+            assert not out and err == f"Lỗi: {app.cli.DESK_IS_OPEN.format(path=db)}\n", command
+        assert desk_lock.path.read_text() == str(os.getpid())  # a refused try leaves the holder's lock as it was
+    finally:
+        desk_lock.release()
+    assert db.read_bytes() == before
+
+
+def test_a_command_holds_the_lock_only_while_it_runs(db, capsys, monkeypatch):
+    """While a command has the file open a desk is refused; once it is done the desk opens."""
+    import app.services.queries
+    from app.store.instance_lock import AlreadyOpen, InstanceLock
+
+    seen = []
+
+    def search_and_try_to_open_a_desk(desk, query, *, limit):
+        with pytest.raises(AlreadyOpen):
+            InstanceLock(db).acquire()
+        seen.append(query)
+        return []
+
+    monkeypatch.setattr(app.services.queries, "search_dossiers", search_and_try_to_open_a_desk)
+    assert main(["search", "nguyen", "--db", str(db)]) == 0
+    assert seen == ["nguyen"]
+    InstanceLock(db).acquire().release()

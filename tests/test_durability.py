@@ -1,5 +1,6 @@
 """Durability proven, not assumed: SIGKILL at random moments, and concurrent writers."""
 
+import json
 import os
 import random
 import signal
@@ -118,3 +119,110 @@ def test_the_invariant_check_catches_a_gap(tmp_path):
         c.execute("DELETE FROM receipt WHERE number = 2")
     with pytest.raises(AssertionError, match="gap"):
         check_invariants(path)
+
+
+# --- What runs beside an open desk (issue 8 §1, shared/domain.md §13.5) -------------------------
+
+
+class DeskProcess:
+    """tests/helpers/desk_worker.py in its own process: a desk open on `path`, driven by commands."""
+
+    def __init__(self, path: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "tests/helpers/desk_worker.py"), str(path)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def ask(self, command: str) -> list[str]:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().split()
+        assert answer[:1] == ["ok"], f"the desk failed to {command}"
+        return answer[1:]
+
+    def receive(self) -> tuple[str, int]:
+        code, number = self.ask("receive")
+        return code, int(number)
+
+    def end(self, how: str) -> None:
+        """"close" as the official closes the window; "power cut" as the power goes (SIGKILL)."""
+        if how == "close":
+            self.ask("close")
+        else:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.communicate(timeout=60)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+REFUSED = "đang mở trong cửa sổ làm việc"
+
+
+def motcua(path: Path, *command: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(path), *command],
+                          capture_output=True, text=True, env=ENV, timeout=120)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ending", ["close", "power cut"])
+def test_motcua_beside_a_desk_whose_locks_a_file_dialog_dropped_loses_nothing(tmp_path, ending):
+    path = tmp_path / "xa.sqlite"
+    prepare(path)
+    source = tmp_path / "hoso.json"
+    source.write_text(json.dumps({"procedure": "2.000815", "owner_name": "Trần Thị Dòng Lệnh"}), encoding="utf-8")
+    desk = DeskProcess(path)
+    try:
+        confirmed = [desk.receive()]
+        desk.ask("drop-locks")  # the official browses the folder in "Lưu thành tệp PDF"
+        for command in (["search", "nguyen van"], ["receive", str(source)],
+                        ["due-date", "--procedure", "2.000815", "--received", "2026-11-20T15:30"]):
+            done = motcua(path, *command)
+            assert done.returncode == 2 and REFUSED in done.stderr, (command, done.stderr)
+            assert "đóng cửa sổ đó rồi chạy lại lệnh" in done.stderr and not done.stdout
+            assert Path(f"{path}-wal").exists(), f"motcua {command[0]} deleted the desk's write-ahead log"
+            assert Path(f"{path}.lock").read_text() == str(desk.process.pid)  # the desk still holds its lock
+        confirmed += [desk.receive(), desk.receive()]
+        desk.end(ending)
+    finally:
+        desk.kill()
+    final = check_invariants(path)
+    assert final["codes"] == {code for code, _ in confirmed}, "a confirmed dossier was lost (or the CLI wrote)"
+    assert final["numbers"] == {number for _, number in confirmed} == {1, 2, 3}
+    found = motcua(path, "search", "nguyen van ban")  # once the desk is closed, the command runs
+    assert found.returncode == 0 and len(found.stdout.splitlines()) == 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dropped", [True, False])
+def test_without_the_guard_a_second_process_deletes_the_desks_log(tmp_path, dropped):
+    """What the old `motcua search` did: open the file with SQLite beside the desk, read, close.
+
+    With the desk's locks dropped, the second process takes itself for the last connection,
+    checkpoints and deletes the write-ahead log the desk keeps writing to: the dossiers received
+    afterwards live only in a deleted file and are gone at the next power cut. With the locks in
+    place the same reader is harmless, which shows the locks were what protected the desk."""
+    path = tmp_path / "xa.sqlite"
+    prepare(path)
+    desk = DeskProcess(path)
+    try:
+        first = desk.receive()
+        if dropped:
+            desk.ask("drop-locks")
+        reader = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                  "print(c.execute('SELECT count(*) FROM dossier').fetchone()[0]); c.close()")
+        assert subprocess.run([sys.executable, "-c", reader, str(path)], capture_output=True, text=True,
+                              check=True).stdout.strip() == "1"
+        assert Path(f"{path}-wal").exists() is not dropped
+        later = [desk.receive(), desk.receive()]
+        desk.end("power cut")
+    finally:
+        desk.kill()
+    final = check_invariants(path)
+    if dropped:
+        assert final["codes"] == {first[0]}, "the old path did not lose the later dossiers: the test proves nothing"
+        assert final["numbers"] == {first[1]}
+    else:
+        assert final["codes"] == {code for code, _ in [first, *later]}
