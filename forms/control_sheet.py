@@ -80,7 +80,7 @@ def _row(index: int, row: HandOff | None, styles: Styles, width: float, page: Pa
 
 def render_control_sheet(data: ControlData, page: Page | None = None, *, stamp: str = "") -> bytes:
     page = page or Page("A5")
-    styles = Styles(page)
+    styles = Styles.of(page)
     payload = data.qr.payload()
     code = code_block(data.code, "", styles, page.frame_width - qr_room(payload, page))
     story: list[Flowable] = [Section(f"Mã hồ sơ: {data.code}"),

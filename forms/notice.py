@@ -57,7 +57,7 @@ def addressed_letter(notice: Notice, paragraphs: Sequence[str], page: Page, *, s
                      stamp: str = "") -> bytes:
     """A letter to the applicant signed for the agency (the apology, the stop notice): letterhead,
     title, "Kính gửi", paragraphs (already escaped mini-HTML), "Nơi nhận" and the signature."""
-    styles = Styles(page)
+    styles = Styles.of(page)
     payload = notice.qr.payload()
     code = code_block(notice.code, "", styles, page.frame_width - qr_room(payload, page))
     story: list[Flowable] = [Section(f"Mã hồ sơ: {notice.code}"),

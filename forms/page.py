@@ -12,6 +12,7 @@ import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from reportlab.graphics.barcode.code128 import Code128
@@ -89,6 +90,12 @@ class Page:
 
 class Styles:
     """Paragraph styles scaled to the page: A5 papers use a smaller body than A4."""
+
+    @staticmethod
+    @cache
+    def of(page: Page) -> Styles:
+        """One set per page kind: styles are never changed once made."""
+        return Styles(page)
 
     def __init__(self, page: Page) -> None:
         register_fonts()
@@ -195,12 +202,16 @@ def title(text: str, styles: Styles, subtitle: str = "") -> list[Flowable]:
     return story
 
 
-def code_block(code: str, copy_label: str, styles: Styles, width: float) -> Table:
-    """The dossier code as a Code 128 barcode, for the plain 1D scanners desks have, with the code
-    in large type under it; the copy's label ("Liên 1: Lưu") at the right. 0.25 mm bars with a
-    10-module quiet zone: about 77 mm for a full code."""
-    bars = Code128(code, barWidth=0.25 * mm, barHeight=5.5 * mm, humanReadable=False, quiet=True,
+def barcode(code: str) -> Code128:
+    """0.25 mm bars with a 10-module quiet zone: about 77 mm for a full code."""
+    return Code128(code, barWidth=0.25 * mm, barHeight=5.5 * mm, humanReadable=False, quiet=True,
                    lquiet=2.5 * mm, rquiet=2.5 * mm)
+
+
+def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars: Code128 | None = None) -> Table:
+    """The dossier code as a Code 128 barcode, for the plain 1D scanners desks have, with the code
+    in large type under it; the copy's label ("Liên 1: Lưu") at the right."""
+    bars = bars or barcode(code)
     left_width = bars.width + 1 * mm
     label = Paragraph(f"<i>({esc(copy_label)})</i>", styles.right_small) if copy_label else ""
     table = Table([[[bars, Paragraph(f"Mã hồ sơ: {esc(code)}", styles.code)], label]],

@@ -43,7 +43,7 @@ def public_text(text: str) -> str:
 
 def render_public_list(data: PublicListData, page: Page | None = None) -> bytes:
     page = page or Page("A4", landscape=True)
-    styles = Styles(page)
+    styles = Styles.of(page)
     cell = ParagraphStyle("wall", parent=styles.cell, fontSize=WALL_SIZE, leading=WALL_SIZE * 1.2)
     head = ParagraphStyle("wallh", parent=styles.cell_head, fontSize=WALL_SIZE, leading=WALL_SIZE * 1.2)
     rows = [[Paragraph(h, head) for h in HEAD]]

@@ -25,7 +25,7 @@ class RefusalData:
 
 def render_refusal(data: RefusalData, page: Page | None = None, *, stamp: str = "") -> bytes:
     page = page or Page("A5")
-    styles = Styles(page)
+    styles = Styles.of(page)
     payload = data.qr.payload()
     story = dossier_opening(data.head, data.title, data.code, data.applicant, data.procedure_name, styles, page,
                             qr=payload)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 
 from forms.page import (
@@ -17,6 +18,7 @@ from forms.page import (
     Page,
     Section,
     Styles,
+    barcode,
     code_block,
     esc,
     field,
@@ -66,12 +68,15 @@ class SlipData:
 def documents_table(documents: tuple[tuple[str, str, int], ...], styles: Styles, page: Page) -> Flowable:
     head = [Paragraph(text, styles.table_head) for text in ("STT", "Tên giấy tờ", "Bản chính/chứng thực/photo",
                                                             "Số lượng")]
-    rows = [[str(i), Paragraph(esc(name), styles.table), form, str(quantity)]
-            for i, (name, form, quantity) in enumerate(documents, start=1)]
     width = page.frame_width
     fixed = [7 * mm, 31 * mm, 11 * mm] if page.size == "A5" else [10 * mm, 45 * mm, 18 * mm]
-    table = grid([head, *rows], [fixed[0], width - sum(fixed), fixed[1], fixed[2]], padding=2)
+    room = width - sum(fixed) - 4
     cell = styles.table
+    # A name that fits its line is a plain string: no paragraph to parse and break (most of the time).
+    rows = [[str(i), name if stringWidth(name, cell.fontName, cell.fontSize) <= room else
+             Paragraph(esc(name), cell), form, str(quantity)]
+            for i, (name, form, quantity) in enumerate(documents, start=1)]
+    table = grid([head, *rows], [fixed[0], width - sum(fixed), fixed[1], fixed[2]], padding=2)
     table.setStyle([("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
                     ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (-1, -1), "CENTER"),
@@ -109,11 +114,9 @@ def _closing(data: SlipData, styles: Styles) -> list[Flowable]:
     ]
 
 
-def _copy(data: SlipData, copy: str, styles: Styles, page: Page, payload: str) -> list[Flowable]:
-    code = code_block(data.code, copy, styles, page.frame_width - qr_room(payload, page))
-    story: list[Flowable] = [Section(f"Mã hồ sơ: {data.code} ({copy})"),
-                             *letterhead(data.head, styles, page, qr=payload, beside_qr=code)]
-    story += [*title(data.title, styles), *_applicant(data, styles)]
+def _body(data: SlipData, styles: Styles, page: Page) -> list[Flowable]:
+    """Everything under the title: the same for both copies (built once, laid out twice)."""
+    story: list[Flowable] = [*title(data.title, styles), *_applicant(data, styles)]
     story.append(documents_table(data.documents, styles, page) if data.documents else Paragraph("…………", styles.left))
     story += _terms(data, styles)
     # The applicant writes their own name under their signature ("Ký và ghi rõ họ tên"); it is
@@ -127,11 +130,15 @@ def _copy(data: SlipData, copy: str, styles: Styles, page: Page, payload: str) -
 
 def render_slip(data: SlipData, page: Page | None = None, *, stamp: str = "") -> bytes:
     page = page or Page("A5")
-    styles = Styles(page)
+    styles = Styles.of(page)
     payload = data.qr.payload()
+    body = _body(data, styles, page)
+    bars = barcode(data.code)
     story: list[Flowable] = []
     for index, copy in enumerate(data.copies):
         if index:
             story += [NextPageTemplate("first"), PageBreak()]
-        story += _copy(data, copy, styles, page, payload)
+        code = code_block(data.code, copy, styles, page.frame_width - qr_room(payload, page), bars=bars)
+        story += [Section(f"Mã hồ sơ: {data.code} ({copy})"),
+                  *letterhead(data.head, styles, page, qr=payload, beside_qr=code), *body]
     return render(story, page, qr_payload=payload, title_meta=f"{data.title} {data.code}", stamp=stamp)

@@ -56,7 +56,7 @@ def missing_table(missing: tuple[Missing, ...], styles: Styles, page: Page) -> F
 
 def render_supplement(data: SupplementData, page: Page | None = None, *, stamp: str = "") -> bytes:
     page = page or Page("A5")
-    styles = Styles(page)
+    styles = Styles.of(page)
     payload = data.qr.payload()
     story = dossier_opening(data.head, data.title, data.code, data.applicant, data.procedure_name, styles, page,
                             qr=payload, lead=f"{data.office}: Tiếp nhận hồ sơ/yêu cầu của Ông/Bà")
