@@ -59,6 +59,7 @@ HTTP_PROBLEMS = {
     405: ("method_not_allowed", "Địa chỉ này không nhận phương thức yêu cầu đã gửi."),
 }
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+TOO_MANY = "Quá nhiều thao tác trong một lần gửi; máy trạm sẽ chia nhỏ."
 
 
 def server_time() -> str:
@@ -88,6 +89,9 @@ def _places(errors: list[Any]) -> str:
 def _invalid(errors: list[Any]) -> JSONResponse:
     if any(error.get("type") == "json_invalid" for error in errors):
         return problem(400, "bad_json", BAD_JSON)
+    if any(error.get("type") == "too_long" and tuple(error.get("loc", ()))[-1:] == ("ops",) for error in errors):
+        # Too many ops is a size matter: 413 tells the desk to halve its batch (app/sync/client.py).
+        return problem(413, "too_many", TOO_MANY)
     return problem(422, "invalid_request", f"Yêu cầu không hợp lệ (thiếu trường hoặc sai kiểu dữ liệu) ở: "
                                            f"{_places(errors)}.")
 

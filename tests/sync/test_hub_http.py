@@ -83,6 +83,21 @@ def test_a_malformed_push_is_a_4xx_problem_and_changes_nothing(hub):
     assert counts(hub) == before
 
 
+def test_too_many_ops_is_a_413_so_that_the_desk_halves_its_batch(hub):
+    import uuid
+
+    from sync.protocol import MAX_OPS, payload_hash
+
+    ops = [{"op_id": str(uuid.uuid4()), "entity": "dossier", "entity_id": str(uuid.uuid4()), "kind": "printed",
+            "payload": {}, "payload_sha256": payload_hash({}), "actor": "Cán bộ", "device_time": "2026-11-20T09:00:00",
+            "device_seq": k} for k in range(MAX_OPS + 1)]
+    before = counts(hub)
+    response = requests.post(f"{hub.url}/api/v1/sync/push", json={"schema": 1, "ops": ops},
+                             headers=bearer(device_token(hub)))
+    assert_problem(response, 413, "too_many")
+    assert counts(hub)[:2] == before[:2]
+
+
 def test_enrollment_refuses_malformed_bodies_and_keeps_the_code(hub):
     code = create_enroll_code(hub.engine, *COMMUNE_A, 2)
     url = f"{hub.url}/api/v1/devices/enroll"
