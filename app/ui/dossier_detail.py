@@ -35,6 +35,7 @@ from app.services.queries import dossier_detail
 from app.services.reception import CHANNELS, RETURN_METHODS
 from app.ui.action_dialog import ActionDialog
 from app.ui.errors import show_error
+from app.ui.folders import start_folder
 from app.ui.runner import Runner
 
 SERVICES: dict[Action, Callable[..., Any]] = {
@@ -169,7 +170,8 @@ class DossierDetail(QDialog):
     def attach(self, path: str | None = None) -> None:
         """A scan of the papers, kept with the dossier and sent upstream on its own channel."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Chọn bản quét", "", "Bản quét (*.pdf *.jpg *.jpeg *.png)")
+            path, _ = QFileDialog.getOpenFileName(self, "Chọn bản quét", start_folder(),
+                                                  "Bản quét (*.pdf *.jpg *.jpeg *.png)")
             if not path:
                 return
         chosen = Path(path)

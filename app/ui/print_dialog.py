@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.errors import message_for, show_error
+from app.ui.folders import start_file
 from app.ui.print_engine import PrintError, print_pdf
 from app.ui.runner import Runner
 
@@ -143,7 +144,8 @@ class PrintDialog(QDialog):
     def _make_printer(self) -> QPrinter | None:
         name = self.printer.currentText()
         if name == SAVE_AS_PDF:
-            target, _ = QFileDialog.getSaveFileName(self, "Lưu thành tệp PDF", f"{self.job.kind}.pdf", "PDF (*.pdf)")
+            target, _ = QFileDialog.getSaveFileName(self, "Lưu thành tệp PDF", start_file(f"{self.job.kind}.pdf"),
+                                                    "PDF (*.pdf)")
             if not target:
                 return None
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
