@@ -107,6 +107,7 @@ def configure(folder: Path | None = None, *, level: int = logging.INFO) -> Path:
     _State.handler = handler
     logging.captureWarnings(True)
     logging.getLogger("sqlalchemy.engine").setLevel(max(level, logging.WARNING))  # SQL text carries people's data
+    logging.getLogger("alembic.runtime.plugins").setLevel(max(level, logging.WARNING))  # a line per plugin, each start
     _install_hooks()
     log.info("logging to %s", path)
     return path

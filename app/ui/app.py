@@ -11,6 +11,7 @@ from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessag
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logs
+from app.core.errors import DeskError
 from app.services.desk import Desk
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
@@ -67,7 +68,11 @@ def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False) -> i
     app.setApplicationName("Một cửa")
     logs.configure()  # no-op when the entry point already did it
     install_reporting()
-    desk.load()  # the settings and calendar snapshot, once, before any widget reads it
+    try:
+        desk.load()  # the settings and calendar snapshot, once, before any widget reads it
+    except DeskError as error:  # e.g. stored working hours that make no calendar: say so, open nothing
+        tell(error.message)
+        return 2
     window = MainWindow(desk)
     window.resize(*WINDOW_SIZE)
     window.show()
