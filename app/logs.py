@@ -8,6 +8,7 @@ No Qt here: the window adds its own reporter with `set_reporter`.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 import sys
@@ -80,9 +81,10 @@ class _State:
 
 
 def default_folder() -> Path:
+    """`logs` in the per-user data folder; MOTCUA_LOG_DIR moves it (tests, a machine's policy)."""
     from app.paths import data_dir
 
-    return data_dir() / "logs"
+    return Path(os.environ.get("MOTCUA_LOG_DIR") or data_dir() / "logs")
 
 
 def configure(folder: Path | None = None, *, level: int = logging.INFO) -> Path:
