@@ -1,5 +1,6 @@
 """Durability proven, not assumed: SIGKILL at random moments, and concurrent writers."""
 
+import fcntl
 import json
 import os
 import random
@@ -161,6 +162,22 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 REFUSED = "đang mở trong cửa sổ làm việc"
 
 
+def desk_holds_sqlite_locks(path: Path) -> bool:
+    """Does another process hold SQLite's SHARED lock on the file (as every open WAL connection does)?
+
+    Tried from this process with a POSIX write lock on SQLite's shared-lock bytes, released at once.
+    Only this test opens the file so, never SQLite: the desk's locks are untouched by it."""
+    shared_first, shared_size = 0x40000000 + 2, 510  # PENDING_BYTE + 2, as in SQLite's os_unix.c
+    descriptor = os.open(path, os.O_RDWR)
+    try:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB, shared_size, shared_first)
+    except OSError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
 def motcua(path: Path, *command: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "app.cli", "--db", str(path), *command],
                           capture_output=True, text=True, env=ENV, timeout=120)
@@ -176,7 +193,9 @@ def test_motcua_beside_a_desk_whose_locks_a_file_dialog_dropped_loses_nothing(tm
     desk = DeskProcess(path)
     try:
         confirmed = [desk.receive()]
+        assert desk_holds_sqlite_locks(path)
         desk.ask("drop-locks")  # the official browses the folder in "Lưu thành tệp PDF"
+        assert not desk_holds_sqlite_locks(path), "the scenario is not armed: SQLite's locks are still held"
         for command in (["search", "nguyen van"], ["receive", str(source)],
                         ["due-date", "--procedure", "2.000815", "--received", "2026-11-20T15:30"]):
             done = motcua(path, *command)
@@ -211,6 +230,7 @@ def test_without_the_guard_a_second_process_deletes_the_desks_log(tmp_path, drop
         first = desk.receive()
         if dropped:
             desk.ask("drop-locks")
+        assert desk_holds_sqlite_locks(path) is not dropped
         reader = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
                   "print(c.execute('SELECT count(*) FROM dossier').fetchone()[0]); c.close()")
         assert subprocess.run([sys.executable, "-c", reader, str(path)], capture_output=True, text=True,
