@@ -49,7 +49,7 @@ def _alone_on(path: Path) -> Iterator[None]:
     try:
         lock = InstanceLock(path).acquire()
     except AlreadyOpen:
-        raise DeskError(DESK_IS_OPEN.format(path=path)) from None
+        raise DeskError(DESK_IS_OPEN.format(path=path.expanduser().resolve())) from None
     try:
         yield
     finally:

@@ -97,7 +97,7 @@ def test_every_command_that_opens_a_database_is_refused_while_a_desk_holds_it(db
         for command in commands:
             assert main(["--db", str(db), *command]) == 2, command
             out, err = capsys.readouterr()
-            assert not out and err == f"Lỗi: {app.cli.DESK_IS_OPEN.format(path=db)}\n", command
+            assert not out and err == f"Lỗi: {app.cli.DESK_IS_OPEN.format(path=db.resolve())}\n", command
         assert desk_lock.path.read_text() == str(os.getpid())  # a refused try leaves the holder's lock as it was
     finally:
         desk_lock.release()
