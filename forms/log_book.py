@@ -24,7 +24,7 @@ from forms.page import Letterhead, Page, Styles, esc, grid, letterhead, render, 
 COLUMNS = ("STT", "Mã hồ sơ", "Nội dung hồ sơ", "Số lượng (bộ)", "Họ tên chủ hồ sơ", "Địa chỉ chủ hồ sơ",
            "Số điện thoại", "Nhận hồ sơ", "Hẹn trả kết quả", "Ngày nhận kết quả", "Bên giao", "Bên nhận", "Ghi chú")
 GROUPS = ((7, 9, "Ngày, tháng, năm"), (10, 11, "Trả kết quả"))  # 0-based column spans of the first header row
-WIDTHS = (9, 40, 38, 11, 28, 36, 19, 17, 17, 17, 20, 22, 30)  # relative
+WIDTHS = (9, 38, 34, 10, 27, 36, 19, 17, 17, 17, 20, 22, 50)  # relative; the note holds a reason
 MOMENT, DAY = "%d/%m/%Y %H:%M", "%d/%m/%Y"
 
 

@@ -114,7 +114,8 @@ class Styles:
         self.subtitle = ParagraphStyle("sub", parent=self.body, fontName=f"{SERIF}-Italic", alignment=TA_CENTER)
         self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
         self.center_bold = ParagraphStyle("centerb", parent=self.center, fontName=f"{SERIF}-Bold")
-        self.code = ParagraphStyle("code", parent=self.center_bold, fontSize=size + 2, leading=size + 4)
+        self.code = ParagraphStyle("code", parent=self.left, fontName=f"{SERIF}-Bold", fontSize=size + 2,
+                                   leading=size + 4)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 2, leading=(size - 2) * 1.2)
         self.small_italic = ParagraphStyle("smalli", parent=self.small, fontName=f"{SERIF}-Italic")
         self.note = ParagraphStyle("note", parent=self.small_italic, fontSize=size - 2.5, leading=(size - 2.5) * 1.15)
@@ -157,7 +158,7 @@ def qr_room(payload: str | None, page: Page) -> float:
 
 
 def centred_rule(width: float) -> HRFlowable:
-    return HRFlowable(width=width, thickness=0.6, spaceBefore=1, spaceAfter=2, hAlign="CENTER")
+    return HRFlowable(width=width, thickness=0.6, spaceBefore=2, spaceAfter=2, hAlign="CENTER")
 
 
 def letterhead(head: Letterhead, styles: Styles, page: Page, *, qr: str | None,
@@ -182,15 +183,17 @@ def letterhead(head: Letterhead, styles: Styles, page: Page, *, qr: str | None,
     right += [Paragraph(MOTTO, styles.head_bold), Paragraph(SLOGAN, styles.head_bold),
               centred_rule(stringWidth(SLOGAN, styles.head_bold.fontName, styles.head_bold.fontSize)),
               Paragraph(esc(head.date_line), styles.date)]
-    corner = Spacer(room, qr_side(qr, page) + QUIET_MODULES * QR_MODULE[page.size]) if qr else ""
-    rows: list[list[Any]] = [[corner, left, right]]
-    style = [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-             ("LEFTPADDING", (2, 0), (2, 0), 2 * mm)]
-    if beside_qr is not None:
-        rows.append(["", beside_qr, ""])
-        style += [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 1), (2, 1)), ("VALIGN", (1, 1), (2, 1), "BOTTOM")]
-    table = Table(rows, colWidths=[room, left_width, right_width])
-    table.setStyle(TableStyle(style))
+    columns = Table([[left, right]], colWidths=[left_width, right_width])
+    columns.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                                 ("LEFTPADDING", (1, 0), (1, 0), 2 * mm)]))
+    if not qr:
+        return [columns, Spacer(1, 0.5 * mm)]
+    # The QR's corner at the left, the two columns and whatever goes beside the QR stacked at its right.
+    corner = Spacer(room, qr_side(qr, page) + QUIET_MODULES * QR_MODULE[page.size])
+    stacked = [columns, Spacer(1, 1.5 * mm), beside_qr] if beside_qr is not None else columns
+    table = Table([[corner, stacked]],
+                  colWidths=[room, left_width + right_width])
+    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [table, Spacer(1, 0.5 * mm)]
 
 
@@ -214,9 +217,10 @@ def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars
     bars = bars or barcode(code)
     left_width = bars.width + 1 * mm
     label = Paragraph(f"<i>({esc(copy_label)})</i>", styles.right_small) if copy_label else ""
-    table = Table([[[bars, Paragraph(f"Mã hồ sơ: {esc(code)}", styles.code)], label]],
+    table = Table([[bars, label], [Paragraph(f"Mã hồ sơ: {esc(code)}", styles.code), ""]],
                   colWidths=[left_width, width - left_width])
-    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "LEFT")]))
+    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "LEFT"),
+                               ("SPAN", (0, 1), (1, 1))]))
     return table
 
 

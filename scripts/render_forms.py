@@ -3,6 +3,7 @@
 Usage: .venv/bin/python scripts/render_forms.py
 """
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,11 @@ def main() -> None:
         documents = {
             "mau01-giay-tiep-nhan": papers.slip_pdf(s.desk, s.slip),
             "mau01-giay-tiep-nhan-a4": papers.slip_pdf(s.desk, s.slip, copies=1, size="A4"),
+            # the longest values the services accept: 20 documents, a 100-character name, 300-character address
+            "mau01-dai-nhat": papers.slip_pdf(s.desk, s.longest),
+            "mau01-dai-nhat-a4": papers.slip_pdf(s.desk, s.longest, copies=1, size="A4"),
+            "mau02-dai-nhat": papers.supplement_pdf(s.desk, s.longest, officer_phone="0237 3888 123"),
+            "mau06-dai-nhat": papers.control_sheet_pdf(s.desk, s.longest),
             "mau02-yeu-cau-bo-sung": papers.supplement_pdf(s.desk, s.supplement, officer_phone="0237 3888 123"),
             "mau03-tu-choi": papers.refusal_pdf(s.desk, s.refusal),
             "mau04-xin-loi-hen-lai": papers.apology_pdf(s.desk, s.apology),
@@ -33,15 +39,17 @@ def main() -> None:
             "mau07-so-theo-doi": papers.log_book_pdf(s.desk, date(2026, 11, 1), date(2026, 11, 30)),
             "bien-lai": papers.receipt_pdf(s.desk, s.receipt),
             "bien-lai-da-huy": papers.receipt_pdf(s.desk, s.voided_receipt),
-            "bien-lai-in-lai": papers.receipt_pdf(s.desk, s.receipt, reprint=True),
+            "bien-lai-in-lai": papers.receipt_pdf(s.desk, s.receipt, reprint=1),
             "phieu-so-thu-tu": papers.ticket_pdf(s.desk, 23, "Quầy số 2", waiting=4),
             "niem-yet-thu-tuc": papers.public_list_pdf(s.desk),
         }
         (OUT / "mau07-so-theo-doi.xlsx").write_bytes(papers.log_book_workbook(s.desk, date(2026, 11, 1),
                                                                                date(2026, 11, 30)))
         s.desk.db.dispose()
+    # Only this script's own pages: other papers' pictures live here too (the e-receipt's).
     for old in OUT.glob("*.png"):
-        old.unlink()
+        if re.fullmatch(rf"({'|'.join(map(re.escape, documents))})-\d+\.png", old.name):
+            old.unlink()
     for name, pdf in documents.items():
         path = OUT / f"{name}.pdf"
         path.write_bytes(pdf)
