@@ -4,7 +4,8 @@ records: the desk uploads after its ops, and an upload cut anywhere resumes at t
 
 A blob belongs to a commune: each agency has a folder of its own, and a device reaches only its
 agency's folder. Knowing a hash is not enough to learn that another commune holds a scan, nor to
-add to its upload; the same scan sent by two communes is stored once for each.
+add to its upload; the same scan sent by two communes is stored once for each. Files that an older
+hub kept flat in the folder stay where they are (their desks already count them as uploaded).
 """
 
 from __future__ import annotations
