@@ -185,6 +185,19 @@ def test_admin_bodies_are_checked_before_anything_is_written(hub):
         assert connection.execute(sql_select(func.count()).select_from(EnrollCode)).scalar_one() == 0
 
 
+def test_a_real_procedure_still_publishes_through_the_admin_api_unchanged(hub):
+    from app.assets import load_json
+
+    device_token(hub)  # one commune on the hub
+    procedure = load_json("catalogue", "procedures.json")["procedures"][0]
+    response = requests.post(f"{hub.url}/api/v1/admin/procedures", json=procedure,
+                             headers=bearer(create_admin_token(hub.engine, "Sở")))
+    assert response.status_code == 200 and response.json() == {"communes": 1}
+    with hub.engine.connect() as connection:
+        assert connection.execute(sql_select(Change.payload).where(Change.kind == "catalogue.procedure")) \
+            .scalar_one() == procedure  # every field the desks need, as published
+
+
 # --- size limits, enforced while the body is read ---------------------------------------------------
 
 
