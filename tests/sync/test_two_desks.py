@@ -130,7 +130,8 @@ def assert_equal_everywhere(desks, hub):
 move = st.tuples(st.sampled_from(ACTIONS), st.integers(0, 1), st.integers(0, 30))
 
 
-@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(moves=st.lists(move, min_size=15, max_size=60))
 def test_two_workstations_and_the_hub_agree_column_by_column(moves, hub, tmp_path, clock):
     n = next(communes)
