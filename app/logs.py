@@ -93,7 +93,7 @@ def configure(folder: Path | None = None, *, level: int = logging.INFO) -> Path:
     folder = Path(folder) if folder is not None else default_folder()
     path = folder / LOG_FILE
     current = _State.handler
-    if current is not None and Path(current.baseFilename) == path.resolve():
+    if current is not None and current.baseFilename == os.path.abspath(path):  # how the handler spells it
         logging.getLogger().setLevel(level)
         return path
     folder.mkdir(parents=True, exist_ok=True)
