@@ -114,6 +114,7 @@ class Styles:
         self.subtitle = ParagraphStyle("sub", parent=self.body, fontName=f"{SERIF}-Italic", alignment=TA_CENTER)
         self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
         self.center_bold = ParagraphStyle("centerb", parent=self.center, fontName=f"{SERIF}-Bold")
+        self.hint = ParagraphStyle("hint", parent=self.center, fontName=f"{SERIF}-Italic")
         self.code = ParagraphStyle("code", parent=self.left, fontName=f"{SERIF}-Bold", fontSize=size + 2,
                                    leading=size + 4)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=size - 2, leading=(size - 2) * 1.2)
@@ -136,6 +137,45 @@ def esc(text: object) -> str:
 def lines(text: str) -> str:
     """Escaped, with its line breaks kept (a signer's authority over the title)."""
     return "<br/>".join(esc(part) for part in text.split("\n"))
+
+
+class OneLine(Flowable):
+    """Plain text (no markup) that usually fits one line: drawn as a string, without the paragraph
+    machinery (parsing, line breaking), which is most of a paper's render time. Text too wide for
+    its place falls back to a Paragraph, so nothing is ever cut."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+        self._para: Paragraph | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        style = self.style
+        if "\n" in self.text or stringWidth(self.text, style.fontName, style.fontSize) > available_width:
+            self._para = self._para or Paragraph(lines(self.text), style)
+            return self._para.wrap(available_width, available_height)
+        self._para = None
+        self.height = style.leading
+        return available_width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return self._para.split(available_width, available_height) if self._para else []
+
+    def draw(self) -> None:
+        if self._para:
+            self._para.drawOn(self.canv, 0, 0)
+            return
+        canvas, style = self.canv, self.style
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        baseline = self.height - style.fontSize
+        if style.alignment == TA_CENTER:
+            canvas.drawCentredString(self.width / 2, baseline, self.text)
+        elif style.alignment == TA_RIGHT:
+            canvas.drawRightString(self.width, baseline, self.text)
+        else:
+            canvas.drawString(0, baseline, self.text)
 
 
 def field(label: str, value: str, style: ParagraphStyle) -> Paragraph:
@@ -175,14 +215,14 @@ def letterhead(head: Letterhead, styles: Styles, page: Page, *, qr: str | None,
     left_width = width - right_width - room
     office = head.office_name.upper()
     office_width = min(stringWidth(office, styles.head_bold.fontName, styles.head_bold.fontSize), left_width)
-    left: list[Flowable] = [Paragraph(esc(head.agency_name.upper()), styles.head),
-                            Paragraph(esc(office), styles.head_bold), centred_rule(max(office_width * 0.4, 12 * mm))]
+    left: list[Flowable] = [OneLine(head.agency_name.upper(), styles.head), OneLine(office, styles.head_bold),
+                            centred_rule(max(office_width * 0.4, 12 * mm))]
     if head.number:
-        left.append(Paragraph(esc(head.number), styles.head))
-    right: list[Flowable] = [Paragraph(esc(head.form_label), styles.right_small)] if head.form_label else []
-    right += [Paragraph(MOTTO, styles.head_bold), Paragraph(SLOGAN, styles.head_bold),
+        left.append(OneLine(head.number, styles.head))
+    right: list[Flowable] = [OneLine(head.form_label, styles.right_small)] if head.form_label else []
+    right += [OneLine(MOTTO, styles.head_bold), OneLine(SLOGAN, styles.head_bold),
               centred_rule(stringWidth(SLOGAN, styles.head_bold.fontName, styles.head_bold.fontSize)),
-              Paragraph(esc(head.date_line), styles.date)]
+              OneLine(head.date_line, styles.date)]
     columns = Table([[left, right]], colWidths=[left_width, right_width])
     columns.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
                                  ("LEFTPADDING", (1, 0), (1, 0), 2 * mm)]))
@@ -198,9 +238,9 @@ def letterhead(head: Letterhead, styles: Styles, page: Page, *, qr: str | None,
 
 
 def title(text: str, styles: Styles, subtitle: str = "") -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(esc(text.upper()), styles.title)]
+    story: list[Flowable] = [OneLine(text.upper(), styles.title)]
     if subtitle:
-        story.append(Paragraph(esc(subtitle), styles.subtitle))
+        story.append(OneLine(subtitle, styles.subtitle))
     story.append(Spacer(1, 1.5 * mm))
     return story
 
@@ -217,7 +257,7 @@ def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars
     bars = bars or barcode(code)
     left_width = bars.width + 1 * mm
     label = Paragraph(f"<i>({esc(copy_label)})</i>", styles.right_small) if copy_label else ""
-    table = Table([[bars, label], [Paragraph(f"Mã hồ sơ: {esc(code)}", styles.code), ""]],
+    table = Table([[bars, label], [OneLine(f"Mã hồ sơ: {code}", styles.code), ""]],
                   colWidths=[left_width, width - left_width])
     table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "LEFT"),
                                ("SPAN", (0, 1), (1, 1))]))
@@ -229,8 +269,8 @@ def signatures(blocks: Sequence[tuple[str, str, str]], styles: Styles, page: Pag
     """Signature columns: (title, hint, printed name) each — a title may hold a line break (the
     authority over the office) — and blank room for the pen. `keep_with` are the lines the
     signatures sign, kept on the same page; `left` fills the first column ("Nơi nhận")."""
-    cells: list[Any] = [[Paragraph(f"<b>{lines(t)}</b>", styles.center), Paragraph(f"<i>{esc(h)}</i>", styles.center),
-                         Spacer(1, page.pen_space), Paragraph(f"<b>{esc(n)}</b>", styles.center)] if t else ""
+    cells: list[Any] = [[OneLine(t, styles.center_bold), OneLine(h, styles.hint),
+                         Spacer(1, page.pen_space), OneLine(n, styles.center_bold)] if t else ""
                         for t, h, n in blocks]
     widths = [page.frame_width / len(blocks)] * len(blocks)
     if left is not None:
