@@ -7,6 +7,7 @@ are halved on 413; a rejected op holds back only its own dossier; online means t
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,15 +16,19 @@ from typing import Any
 import requests
 
 from app.core.errors import DeskError
+from app.logs import report_unexpected
 from app.services import attachments, sync_state
 from app.services.desk import Desk
 from app.sync.credentials import forget_token, load_token, save_token
-from sync.protocol import MAX_BYTES, MAX_OPS, SCHEMA, EnrollResponse, PullResponse, PushResponse
+from app.sync.pulled import apply_pulled
+from sync.protocol import DELIVERED, MAX_BYTES, MAX_OPS, SCHEMA, EnrollResponse, Outcome, PullResponse, PushResponse
 
 TIMEOUT = (5, 30)  # connect, read (seconds)
 BLOB_CHUNK = 1024 * 1024
 BASE_DELAY, MAX_DELAY = 2.0, 600.0
 APP_VERSION = "0.1.0"
+
+log = logging.getLogger(__name__)
 
 
 class SyncStopped(DeskError):
@@ -114,6 +119,8 @@ class SyncClient:
             raise SyncStopped(_problem(response))
         if response.status_code >= 500:
             raise requests.HTTPError(f"hub answered {response.status_code}")
+        if response.status_code >= 400:
+            raise HubRefused(_problem(response))
 
     def push(self) -> tuple[int, int, float]:
         """Returns (sent, rejected, clock offset); stops when a batch makes no progress."""
@@ -129,11 +136,11 @@ class SyncClient:
                 raise RetryLater(float(response.headers.get("Retry-After", "30")))
             self._check(response)
             answer = PushResponse.model_validate(response.json())
-            results = [r.model_dump() for r in answer.results]
+            results = answer.results
             sync_state.record_results(self.desk, results)
             offset = _offset(answer.server_time)
-            done = sum(r["status"] in ("applied", "duplicate") for r in results)
-            rejected += sum(r["status"] in ("rejected", "conflict") and r["code"] != "held_back" for r in results)
+            done = sum(r.status in DELIVERED for r in results)
+            rejected += sum(r.status in (Outcome.REJECTED, Outcome.CONFLICT) for r in results)
             sent += done
             if not done:
                 break
@@ -153,7 +160,7 @@ class SyncClient:
                                      timeout=TIMEOUT)
             self._check(response)
             page = PullResponse.model_validate(response.json())
-            applied += sync_state.apply_pulled(self.desk, [c.model_dump() for c in page.changes], page.next_cursor)
+            applied += apply_pulled(self.desk, [c.model_dump() for c in page.changes], page.next_cursor)
             if not page.more:
                 return applied
 
@@ -180,6 +187,7 @@ class SyncClient:
             response = self.http.put(url, data=chunk, timeout=TIMEOUT,
                                      headers={"Upload-Offset": str(offset), "Upload-Complete": "1" if last else "0"})
             if response.status_code != 200:
+                log.warning("scan %s refused by the hub at offset %d: HTTP %d", sha[:12], offset, response.status_code)
                 return False
             offset = response.json()["offset"]
             if response.json()["complete"]:
@@ -194,18 +202,33 @@ class SyncClient:
             return RoundResult(online=True, problem=stop.message, stopped=True)
         except RetryLater as later:
             return RoundResult(online=True, problem="Hệ thống cấp trên đang bận; sẽ thử lại.", retry_in=later.seconds)
-        except (requests.RequestException, ValueError):
+        except requests.RequestException as error:
             delay = self.backoff.next_delay()
+            log.warning("sync round failed (%s); next try in %.0f s", type(error).__name__, delay, exc_info=True)
             return RoundResult(online=False, problem="Không kết nối được hệ thống cấp trên; sẽ tự thử lại.",
                                retry_in=delay)
+        except HubRefused as refused:
+            log.warning("hub refused a sync request: %s", refused.message)
+            return RoundResult(online=True, problem=refused.message, retry_in=self.backoff.next_delay())
+        except Exception as error:
+            error_id = report_unexpected(error, "sync round")
+            return RoundResult(online=True, retry_in=self.backoff.next_delay(),
+                               problem=f"Lỗi không mong đợi khi đồng bộ (mã lỗi {error_id}); sẽ tự thử lại.")
         self.backoff.reset()
         try:
             self.upload_attachments()
         except (requests.RequestException, OSError, ValueError):
-            pass  # scans are retried on the next round; records already went through
+            # scans are retried on the next round; records already went through
+            log.warning("scan upload failed; retried next round", exc_info=True)
         sync_state.save_sync_state(self.desk, sync_last_success=datetime.now(UTC).isoformat(),
                                    sync_clock_offset_s=round(offset, 1))
         return RoundResult(online=True, pushed=sent, rejected=rejected, pulled=pulled, clock_offset_s=offset)
+
+
+class HubRefused(DeskError):
+    """The hub answered a request with a refusal (4xx): said with its own message, not as offline."""
+
+    code = "hub_refused"
 
 
 class RetryLater(Exception):

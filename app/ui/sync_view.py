@@ -24,6 +24,7 @@ from app.services import sync_state
 from app.services.clock import show
 from app.services.desk import Desk
 from app.sync.client import enroll
+from app.sync.pulled import set_aside
 from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
 from app.ui.sync_scheduler import SyncScheduler
@@ -33,7 +34,16 @@ KINDS = {f"dossier.{a.value}": label for a, label in ACTION_LABELS.items()} | {
     "receipt.issued": "Lập biên lai", "receipt.voided": "Hủy biên lai"}
 ADVICE_REJECTED = ("Hệ thống cấp trên từ chối thao tác này; các thao tác sau của cùng hồ sơ đang chờ. "
                    "Xử lý theo lý do, rồi bấm «Gửi lại»; nếu chưa rõ, hãy gọi quản trị cấp trên.")
+ADVICE_ASIDE = ("Thay đổi này từ máy trạm khác không áp dụng được trên máy này; các thay đổi khác vẫn được nhận. "
+                "Hãy báo quản trị cấp trên.")
 HEADERS = ["Lúc", "Mã hồ sơ", "Việc", "Tình trạng", "Số lần gửi", "Lý do / việc cần làm"]
+
+
+def _aside_rows(desk: Desk) -> list[dict[str, Any]]:
+    """Pulled changes this desk set aside, in the shape of the outbox rows the table shows."""
+    return [{"device_time": row["set_aside_at"], "code": row["payload"].get("code") or "", "kind": row["kind"],
+             "state": "aside", "attempts": "", "last_error": row["reason"], "op_id": None}
+            for row in set_aside(desk)]
 
 
 class EnrollDialog(QDialog):
@@ -95,16 +105,18 @@ class SyncView(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.runner.run(lambda: sync_state.sync_problems(self.desk), self._show, lambda e: show_error(self, e))
+        self.runner.run(lambda: sync_state.sync_problems(self.desk) + _aside_rows(self.desk), self._show,
+                        lambda e: show_error(self, e))
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            refused = row["state"] == "rejected"
+            state, advice = {"rejected": ("Bị từ chối", f"{row['last_error']} — {ADVICE_REJECTED}"),
+                             "aside": ("Nhận về nhưng chưa áp dụng được", f"{row['last_error']} — {ADVICE_ASIDE}"),
+                             }.get(row["state"], ("Chờ gửi", "Sẽ tự gửi khi có kết nối."))
             values = (show(row["device_time"]), row["code"] or "", KINDS.get(row["kind"], row["kind"]),
-                      "Bị từ chối" if refused else "Chờ gửi", str(row["attempts"]),
-                      f"{row['last_error']} — {ADVICE_REJECTED}" if refused else "Sẽ tự gửi khi có kết nối.")
+                      state, str(row["attempts"]), advice)
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -122,6 +134,8 @@ class SyncView(QWidget):
         if not selected:
             return
         op_id = self.rows[selected[0].row()]["op_id"]
+        if op_id is None:
+            return  # a change set aside on arrival: nothing of this desk's to send again
         self.runner.run(lambda: sync_state.retry_rejected(self.desk, op_id),
                         lambda _: (self.reload(), self.scheduler.sync_now()), lambda e: show_error(self, e))
 

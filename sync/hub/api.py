@@ -221,7 +221,7 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
             rows = connection.execute(select(Change).where(Change.agency_id == me.agency_id, Change.seq > since)
                                       .order_by(Change.seq).limit(limit)).all()
         changes = [WireChange(seq=r.seq, entity=r.entity, entity_id=r.entity_id, kind=r.kind, payload=r.payload,
-                              origin_device=r.origin_device) for r in rows if r.origin_device != me.id]
+                              origin_device=r.origin_device, actor=r.actor) for r in rows if r.origin_device != me.id]
         cursor = rows[-1].seq if rows else since
         return PullResponse(server_time=server_time(), changes=changes, next_cursor=cursor, more=len(rows) == limit)
 
