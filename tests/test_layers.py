@@ -46,6 +46,32 @@ def test_forms_and_sync_do_not_import_ui():
         assert not {m for m in imported_modules(path) if m.startswith("app.ui")}, path
 
 
+def _offenders(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> dict[str, set[str]]:
+    found = {}
+    for path in python_files(*folders):
+        bad = {m for m in imported_modules(path) if m.startswith(forbidden)}
+        if bad:
+            found[str(path.relative_to(ROOT))] = bad
+    return found
+
+
+@pytest.mark.parametrize("folders, forbidden", [
+    (("sync/hub",), ("app.store",)),
+    (("app/store",), ("app.services", "app.sync", "app.ui")),
+    (("app/services",), ("app.ui", "app.sync")),
+    (("app/sync",), ("app.ui",)),
+], ids=["hub-no-store", "store-no-services", "services-no-ui-or-sync", "app-sync-no-ui"])
+def test_layer_rules(folders, forbidden):
+    """shared/design.md §2 and issue 8 §4: who may import whom."""
+    assert _offenders(folders, forbidden) == {}
+
+
+def test_sync_imports_from_app_only_core():
+    for path in python_files("sync"):
+        bad = {m for m in imported_modules(path) if m.startswith("app") and not m.startswith("app.core")}
+        assert not bad, f"{path} imports {bad}"
+
+
 def test_ereceipt_is_pure_and_imports_only_app_core_from_app():
     # The hub imports ereceipt, and the hub may import nothing from app but app.core.
     for path in python_files("ereceipt"):
