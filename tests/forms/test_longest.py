@@ -11,7 +11,7 @@ import pytest
 from app.services import papers
 from app.services.settings import save_settings
 from forms.qr import parse_paper_qr
-from tests.forms.pdf_tools import A5, barcodes, layout_lines, pages, qr_codes, text, type_size, words
+from tests.forms.pdf_tools import A4, A5, barcodes, layout_lines, pages, qr_codes, text, type_size, words
 from tests.helpers.papers import LONGEST_ADDRESS, LONGEST_NAME, LONGEST_REASON, TWENTY_DOCUMENTS, build_samples
 
 
@@ -29,11 +29,11 @@ def code_of(s, uid):
     return papers.dossier_detail(s.desk, uid)["dossier"]["code"]
 
 
-def every_page(pdf: bytes, code: str) -> int:
+def every_page(pdf: bytes, code: str, paper: tuple[float, float] = A5) -> int:
     """Each page: its QR decodes at 150 dpi and names the dossier; a paper of several pages is
     numbered, and its later pages say whose continuation they are."""
     count, size = pages(pdf)
-    assert size == A5
+    assert size == paper
     for page in range(1, count + 1):
         [payload] = qr_codes(pdf, page, dpi=150)
         assert parse_paper_qr(payload).dossier_code == code
@@ -186,3 +186,34 @@ def test_public_list_is_readable_from_a_metre_and_shows_no_internal_note(s):
     for page in range(1, pages(pdf)[0] + 1):
         in_body = [w for w in words(pdf, page) if w[3] < height - 14 * MM]  # the footer's page number aside
         assert min(type_size(w) for w in in_body) >= 11.7  # 12 pt (bold boxes are a little shorter)
+
+
+@pytest.mark.parametrize("kind", ["supplement", "refusal", "apology", "stop", "control"])
+def test_every_notice_on_a4_with_the_longest_values(s, kind):
+    build = {"supplement": lambda: (papers.supplement_pdf(s.desk, s.longest, size="A4"), s.longest),
+             "refusal": lambda: (papers.refusal_pdf(s.desk, s.longest_refused, size="A4"), s.longest_refused),
+             "apology": lambda: (papers.apology_pdf(s.desk, s.longest, size="A4"), s.longest),
+             "stop": lambda: (papers.stop_notice_pdf(s.desk, s.longest_stopped, size="A4"), s.longest_stopped),
+             "control": lambda: (papers.control_sheet_pdf(s.desk, s.longest, size="A4"), s.longest)}
+    pdf, uid = build[kind]()
+    every_page(pdf, code_of(s, uid), A4)
+    holds(text(pdf), LONGEST_NAME, "Quảng Phú, ngày 1")
+
+
+def test_a_withdrawn_dossier_is_in_the_log_book_with_its_reason_and_no_due_date(s):
+    from app.services import processing
+    from app.services.reception import ReceptionInput, receive_dossier
+
+    start = s.desk.clock.instant
+    try:
+        s.desk.clock.at(2026, 11, 20, 9, 0)
+        uid = receive_dossier(s.desk, ReceptionInput("2.000884", "Đặng Văn Rút", owner_address="Thôn Tây")).uid
+        s.desk.clock.at(2026, 11, 20, 10, 0)
+        processing.withdraw(s.desk, uid, reason="Người nộp xin rút hồ sơ để bổ sung giấy tờ")
+    finally:
+        s.desk.clock.instant = start
+    [row] = papers.log_book(s.desk, date(2026, 11, 20), date(2026, 11, 20)).rows
+    assert row.owner == "Đặng Văn Rút" and row.due is None and row.state == "Rút hồ sơ"
+    assert row.note == "Rút hồ sơ ngày 20/11/2026: Người nộp xin rút hồ sơ để bổ sung giấy tờ"
+    body = text(papers.log_book_pdf(s.desk, date(2026, 11, 20), date(2026, 11, 20)))
+    holds(body, "Rút hồ sơ ngày 20/11/2026", "Tổng cộng: 1 hồ sơ (1 bộ) – Rút hồ sơ: 1")
