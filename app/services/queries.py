@@ -60,10 +60,7 @@ def fts_query(query: str) -> str | None:
 
 
 def _to_rows(desk: Desk, rows: list[Any]) -> list[DossierRow]:
-    now = desk.now()
-    calendar = desk.calendar()
-    warn = calendar.day_length * desk.settings().deadline_warning_days
-    warn_until = from_local(calendar.warning_threshold(to_local(now), warn))
+    now, warn_until = thresholds(desk)
     return [DossierRow(r.id, r.uid, r.code, r.owner_name, r.procedure_name, r.field, r.received_at, r.due_at,
                        Status(r.status), deadline_state(Status(r.status), r.due_at, now, warn_until), r.workstation_no)
             for r in rows]
@@ -105,7 +102,9 @@ class ListFilter:
         return self == ListFilter()
 
 
-def _thresholds(desk: Desk) -> tuple[datetime, datetime]:
+def thresholds(desk: Desk) -> tuple[datetime, datetime]:
+    """Now, and the instant up to which a due time counts as "sắp đến hạn": the one rule for the list,
+    the dossier's own view and the queries, from the setting `deadline_warning_days`."""
     now = desk.now()
     calendar = desk.calendar()
     warn = calendar.day_length * desk.settings().deadline_warning_days
@@ -125,7 +124,7 @@ def _filtered(desk: Desk, flt: ListFilter) -> Any:
     if flt.received_to:
         query = query.where(D.c.received_at <= from_local(datetime.combine(flt.received_to, time.max)))
     if flt.deadline:
-        now, warn_until = _thresholds(desk)
+        now, warn_until = thresholds(desk)
         query = query.where(D.c.status.in_([int(s) for s in RUNNING]))
         query = query.where(D.c.due_at < now) if flt.deadline == "overdue" else query.where(
             D.c.due_at >= now, D.c.due_at <= warn_until)
@@ -141,7 +140,7 @@ RUNNING = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.PAYMENT)
 
 def urgent_dossiers(desk: Desk, *, limit: int = 500) -> list[DossierRow]:
     """Open dossiers due within the warning window or already late, the most pressing first."""
-    _, warn_until = _thresholds(desk)
+    _, warn_until = thresholds(desk)
     query = (_joined().where(D.c.status.in_([int(s) for s in RUNNING]), D.c.due_at <= warn_until)
              .order_by(D.c.due_at, D.c.id).limit(limit))
     with desk.read() as connection:

@@ -28,10 +28,10 @@ from app.core.money import format_vnd
 from app.services import processing
 from app.services.attachments import attach_file, attachments_of
 from app.services.catalogue import DOCUMENT_FORMS
-from app.services.clock import from_local, show, to_local
+from app.services.clock import show, to_local
 from app.services.desk import Desk
 from app.services.printing import PAPERS
-from app.services.queries import dossier_detail
+from app.services.queries import dossier_detail, thresholds
 from app.services.reception import CHANNELS, RETURN_METHODS
 from app.ui.action_dialog import ActionDialog
 from app.ui.errors import show_error
@@ -108,8 +108,7 @@ class DossierDetail(QDialog):
         d, procedure = detail["dossier"], detail["procedure"]
         status = Status(d["status"])
         self.setWindowTitle(f"Hồ sơ {d['code']}")
-        now = self.desk.now()
-        warn = from_local(self.desk.calendar().warning_threshold(to_local(now)))
+        now, warn = thresholds(self.desk)  # the same rule as the list
         state = deadline_state(status, d["due_at"], now, warn)
         docs = "<br/>".join(f"– {x['name']} ({DOCUMENT_FORMS[x['form']]}: {x['quantity']})"
                             for x in detail["documents"])

@@ -12,7 +12,7 @@ from tests.sync.conftest import COMMUNE_A
 
 def test_export_has_the_portal_fields_and_dates(make_desk, hub, clock, tmp_path):
     desk = make_desk("mot", 1)
-    slip = receive_dossier(desk, copy_cert("Nguyễn Văn Đức", owner_id_number=CCCD_DUC, summary="x" * 1000))  # the longest the service accepts
+    slip = receive_dossier(desk, copy_cert("Nguyễn Văn Đức", owner_id_number=CCCD_DUC, summary="x" * 1000))
     processing.forward(desk, slip.uid, to_unit="Tư pháp")
     processing.request_supplement(desk, slip.uid, reason="Thiếu bản sao rõ nét", missing_documents=["Bản sao"])
     clock.set(datetime(2026, 11, 18, 16, 20))

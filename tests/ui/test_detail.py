@@ -89,3 +89,33 @@ def test_a_scan_is_attached_from_the_detail_view(open_detail, tmp_path):
     assert "to-khai.pdf" in detail.summary.text() and "chờ gửi" in detail.summary.text()
     kinds = [detail.timeline.item(r, 2).text() for r in range(detail.timeline.rowCount())]
     assert kinds[-1] == "Đính kèm bản quét"
+
+
+def test_the_due_soon_threshold_is_the_setting_in_the_list_and_the_detail_alike(qtbot, desk, clock):
+    """One rule: with a 3-working-day warning, a dossier due in 3 working days is "Sắp đến hạn" in
+    the list and in its own window (the detail once used the default of one day)."""
+    from datetime import timedelta
+
+    from app.core.lifecycle import DeadlineState
+    from app.services import processing
+    from app.services.clock import from_local, to_local
+    from app.services.queries import list_dossiers
+    from app.services.settings import save_settings
+    from tests.helpers.data import copy_cert
+
+    with desk.write() as connection:
+        save_settings(connection, deadline_warning_days=3)
+    desk.forget_cached()
+    got = receive_dossier(desk, copy_cert("Trần Thị Bình"))
+    wall = to_local(got.due_at)
+    later = next(d for d in ((wall + timedelta(days=k)).replace(hour=9, minute=0) for k in range(2, 9))
+                 if desk.calendar().is_working_time(d) and desk.calendar().working_time_between(to_local(clock()), d)
+                 > 1.5 * desk.calendar().day_length)
+    got = processing.reschedule(desk, got.uid, new_due=from_local(later), reason="Cần xác minh thêm")
+    ahead = desk.calendar().working_time_between(to_local(clock()), to_local(got.due_at))
+    assert desk.calendar().day_length < ahead <= 3 * desk.calendar().day_length  # 1 day's default would miss it
+    rows = [r for r in list_dossiers(desk) if r.due_at == got.due_at]
+    assert rows and rows[0].deadline == DeadlineState.DUE_SOON
+    detail = DossierDetail(desk, Runner(synchronous=True), rows[0].uid)
+    qtbot.addWidget(detail)
+    assert "Sắp đến hạn" in detail.summary.text()
