@@ -19,7 +19,7 @@ def _box(checked: bool) -> str:
 def registration_pdf(form: Registration, page: Page | None = None) -> bytes:
     validate(form)
     page = page or Page("A4")
-    styles = Styles(page)
+    styles = Styles.of(page)
     story: list[Flowable] = [
         Paragraph(f"Mẫu số: {esc(FORM)}", styles.right_small),
         Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", styles.center),

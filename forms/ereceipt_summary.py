@@ -43,7 +43,7 @@ def _heading(header: SummaryHeader, styles: Styles) -> list[Flowable]:
 
 def summary_pdf(header: SummaryHeader, lines: Sequence[SummaryLine], page: Page | None = None) -> bytes:
     page = page or Page("A4", landscape=True)
-    styles = Styles(page)
+    styles = Styles.of(page)
     cell, head = styles.cell, styles.cell_head
     rows: list[list[object]] = [[Paragraph(esc(name), head) for name in COLUMNS]]
     rows += [[Paragraph(esc(value), cell) for value in _row(i, header, line)] for i, line in enumerate(lines, 1)]
