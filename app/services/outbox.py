@@ -37,14 +37,18 @@ def enqueue(
 CORE = frozenset({"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"})
 
 
+def event_row(dossier_id: int, event: Event, wire: dict[str, Any]) -> dict[str, Any]:
+    """The history row of a typed event: its core fields as columns, the rest as its payload.
+    One form for the desk's own steps and for steps pulled from other workstations."""
+    return {"uid": event.event_id, "dossier_id": dossier_id, "kind": event.kind, "status_after": event.status_after,
+            "actor": event.actor, "device_time": event.device_time,
+            "payload": {k: v for k, v in wire.items() if k not in CORE}}
+
+
 def record_event(connection: Connection, *, dossier_id: int, event: Event) -> str:
     """The dossier's history row and its outbox op, in one go, from one typed event."""
     wire = event.wire()
-    connection.execute(INSERT_EVENT, {
-        "uid": event.event_id, "dossier_id": dossier_id, "kind": event.kind, "status_after": event.status_after,
-        "actor": event.actor, "device_time": event.device_time,
-        "payload": {k: v for k, v in wire.items() if k not in CORE},
-    })
+    connection.execute(INSERT_EVENT, event_row(dossier_id, event, wire))
     enqueue(connection, entity="dossier", entity_id=event.dossier_id, kind=f"dossier.{event.kind}", payload=wire,
             actor=event.actor, device_time=event.device_time)
     return event.event_id

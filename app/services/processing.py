@@ -128,7 +128,7 @@ def reschedule(desk: Desk, uid: str, *, new_due: datetime, reason: str) -> Step:
         wall = to_local(new_due)
         if not cal.is_working_time(wall):
             raise ValidationError("Ngày giờ hẹn mới phải rơi vào giờ làm việc của một ngày làm việc.", field="new_due")
-        if new_due <= row.due_at:
+        if new_due <= row.due_at:  # said at the field; the step table refuses it again for pulled and pushed steps
             raise ValidationError("Ngày hẹn mới phải sau ngày hẹn trả hiện tại.", field="new_due")
         return {"reason": why, "due_before": row.due_at, "due_at": new_due}
 

@@ -22,6 +22,7 @@ from app.core.errors import DeskError
 from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
 from app.services.dossier_state import columns_of, state_of
+from app.services.outbox import event_row
 from app.services.reception import search_text
 from app.services.settings import save_settings
 from app.services.sync_state import apply_allotment, apply_day
@@ -39,7 +40,6 @@ DOSSIER = select(D).where(D.c.uid == bindparam("u"))
 EVENT_ID = select(E.c.id).where(E.c.uid == bindparam("e"))
 HAS_PENDING = select(OB.c.seq).where(OB.c.entity_id == bindparam("u"), OB.c.state != "sent").limit(1)
 INSERT_DOSSIER, INSERT_DOCUMENT, INSERT_EVENT = insert(D), insert(DD), insert(E)
-CORE = frozenset({"event_id", "dossier_id", "kind", "status_after", "actor", "device_time"})
 PULLED = "pulled"  # the source of the series row that holds other workstations' receipts
 
 
@@ -84,11 +84,7 @@ def _dossier_row(event: Received, version_id: int) -> dict[str, Any]:
 def _insert_event(connection: Connection, dossier_id: int, event: Event) -> bool:
     if connection.execute(EVENT_ID, {"e": event.event_id}).first():
         return False
-    wire = event.wire()
-    connection.execute(INSERT_EVENT, {"uid": event.event_id, "dossier_id": dossier_id, "kind": event.kind,
-                                      "status_after": event.status_after, "actor": event.actor,
-                                      "device_time": event.device_time,
-                                      "payload": {k: v for k, v in wire.items() if k not in CORE}})
+    connection.execute(INSERT_EVENT, event_row(dossier_id, event, event.wire()))
     return True
 
 
