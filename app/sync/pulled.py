@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.core.codes import parse_dossier_code
 from app.core.errors import DeskError
 from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
@@ -40,6 +41,11 @@ DOSSIER = select(D).where(D.c.uid == bindparam("u"))
 EVENT_ID = select(E.c.id).where(E.c.uid == bindparam("e"))
 HAS_PENDING = select(OB.c.seq).where(OB.c.entity_id == bindparam("u"), OB.c.state != "sent").limit(1)
 INSERT_DOSSIER, INSERT_DOCUMENT, INSERT_EVENT = insert(D), insert(DD), insert(E)
+# A workstation's own dossiers can come back from the hub (a replaced PC enrolled under the same
+# number): the day's counter moves past them so the next reception never takes a code in use.
+RAISE_COUNTER = text(
+    "INSERT INTO daily_counter (day, workstation, last) VALUES (:day, :ws, :n) "
+    "ON CONFLICT (day, workstation) DO UPDATE SET last = max(last, excluded.last)")
 PULLED = "pulled"  # the source of the series row that holds other workstations' receipts
 
 
@@ -96,6 +102,8 @@ def _received(page: PageContext, event: Received) -> None:
         raise SetAside("Mã hồ sơ đã được dùng cho một hồ sơ khác trên máy này.", code="code_taken")
     check_claim(event, received_state(event))
     dossier_id = c.execute(INSERT_DOSSIER, _dossier_row(event, _version_id(page, event))).inserted_primary_key[0]
+    code = parse_dossier_code(event.code)  # never hand out a code that now exists here
+    c.execute(RAISE_COUNTER, {"day": code.day.isoformat(), "ws": code.workstation, "n": code.sequence % 1000})
     if event.documents:
         c.execute(INSERT_DOCUMENT, [{"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form,
                                      "quantity": d.quantity} for i, d in enumerate(event.documents, start=1)])
@@ -181,11 +189,14 @@ def _record(page: PageContext, change: dict[str, Any]) -> int:
 def _set_aside(page: PageContext, change: dict[str, Any], code: str, reason: str) -> None:
     log.warning("pulled change %s (%s %s) set aside: %s", change.get("seq"), change.get("kind"),
                 change.get("entity_id"), code)
-    page.connection.execute(insert(AS).values(
-        seq=int(change.get("seq") or 0), entity=str(change.get("entity", ""))[:20],
-        entity_id=str(change.get("entity_id", ""))[:64], kind=str(change.get("kind", ""))[:40],
-        payload=canonical_json(change.get("payload") if isinstance(change.get("payload"), dict) else {}),
-        code=code[:40], reason=reason, set_aside_at=datetime.now(UTC)))
+    row = {"entity": str(change.get("entity", ""))[:20], "entity_id": str(change.get("entity_id", ""))[:64],
+           "kind": str(change.get("kind", ""))[:40],
+           "payload": canonical_json(change.get("payload") if isinstance(change.get("payload"), dict) else {})}
+    known = select(AS.c.id).where(*(AS.c[k] == v for k, v in row.items())).limit(1)
+    if page.connection.execute(known).first() is not None:
+        return  # pulled again (a re-enrolment starts from the beginning): listed once
+    page.connection.execute(insert(AS).values(seq=int(change.get("seq") or 0), code=code[:40], reason=reason,
+                                              set_aside_at=datetime.now(UTC), **row))
 
 
 def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) -> int:

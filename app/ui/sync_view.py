@@ -121,13 +121,16 @@ class SyncView(QWidget):
                 self.table.setItem(index, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
         settings = self.desk.settings()
+        aside = sum(row["state"] == "aside" for row in rows)
+        waiting = len(rows) - aside
         if not self.scheduler.enrolled:
             self.summary.setText("Máy trạm <b>chưa đăng ký</b> với hệ thống cấp trên: mọi thay đổi được giữ an toàn "
                                  "trên máy này và sẽ gửi đi sau khi đăng ký.")
         else:
             last = show(datetime.fromisoformat(settings.sync_last_success)) if settings.sync_last_success else "chưa có"
             self.summary.setText(f"Hệ thống cấp trên: <b>{settings.hub_url}</b>. Lần đồng bộ thành công gần nhất: "
-                                 f"{last}. {len(rows)} thay đổi đang chờ hoặc bị từ chối.")
+                                 f"{last}. {waiting} thay đổi đang chờ hoặc bị từ chối"
+                                 + (f"; {aside} thay đổi nhận về chưa áp dụng được." if aside else "."))
 
     def retry_selected(self) -> None:
         selected = self.table.selectionModel().selectedRows()

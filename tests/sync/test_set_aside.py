@@ -39,6 +39,9 @@ def test_a_change_that_cannot_be_applied_is_set_aside_and_the_rest_goes_on(make_
     assert all(a["reason"] for a in aside)
     assert two.settings().sync_cursor >= 4  # the cursor went past them
     assert SyncClient(two).round().online and len(set_aside(two)) == 3  # not applied again, not blocking
+    from app.services import sync_state
+    sync_state.save_sync_state(two, sync_cursor=0)  # pulled again from the start, as after a re-enrolment
+    assert SyncClient(two).round().online and len(set_aside(two)) == 3  # each listed once
 
     from app.ui.runner import Runner
     from app.ui.sync_scheduler import SyncScheduler
@@ -50,6 +53,7 @@ def test_a_change_that_cannot_be_applied_is_set_aside_and_the_rest_goes_on(make_
     qtbot.waitUntil(lambda: view.table.rowCount() == 3, timeout=5000)
     shown = [view.table.item(r, 3).text() for r in range(3)]
     assert shown == ["Nhận về nhưng chưa áp dụng được"] * 3
+    assert "0 thay đổi đang chờ hoặc bị từ chối; 3 thay đổi nhận về chưa áp dụng được." in view.summary.text()
     assert "Máy này chưa có hồ sơ" in " ".join(view.table.item(r, 5).text() for r in range(3))
     assert got.code  # the honest dossier is untouched on the desk that made it
 

@@ -287,3 +287,15 @@ def test_enrolling_again_removes_the_old_token(make_desk, hub):
     enroll(desk, hub.url, create_enroll_code(hub.engine, *COMMUNE_A, 1), "Máy một (máy mới)")
     assert load_token(old.hub_url, old.device_id) is None
     assert desk.settings().device_id != old.device_id and SyncClient(desk).round().online
+
+
+def test_a_replaced_pc_under_the_same_number_never_reuses_a_code_it_pulled(make_desk, hub):
+    """The old PC of workstation 1 received three dossiers today and sent them; its replacement,
+    enrolled as workstation 1 again, pulls them and then receives the fourth under a new code."""
+    old = make_desk("cu", 1)
+    codes = [receive_dossier(old, birth(f"Người {k}")).code for k in range(3)]
+    assert SyncClient(old).round().online
+    new = make_desk("moi", 1)
+    assert SyncClient(new).round().online
+    fourth = receive_dossier(new, birth("Người thứ tư"))
+    assert fourth.code not in codes and fourth.code.endswith("-1004")
