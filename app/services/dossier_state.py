@@ -3,7 +3,6 @@ Used by the services when an official acts and by the pulled apply, so both move
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from app.core.lifecycle import Status
@@ -20,7 +19,7 @@ def state_of(row: Any) -> DossierState:
 
 def columns_of(state: DossierState) -> dict[str, Any]:
     """The row's columns for `state` (statuses stored as their codes)."""
-    columns = asdict(state)
-    columns["status"] = int(state.status)
-    columns["resume_status"] = int(state.resume_status) if state.resume_status else None
-    return columns
+    return {"status": int(state.status), "due_at": state.due_at, "paused_since": state.paused_since,
+            "resume_status": int(state.resume_status) if state.resume_status else None,
+            "reschedule_count": state.reschedule_count, "supplement_count": state.supplement_count,
+            "finished_at": state.finished_at, "returned_at": state.returned_at, "rating": state.rating}

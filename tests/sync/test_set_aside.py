@@ -81,3 +81,25 @@ def test_a_round_that_fails_for_another_reason_says_so(make_desk, hub, status, b
     assert result.online and expected in result.problem
     assert "Không kết nối được" not in result.problem
     assert result.retry_in > 0 or status == 400
+
+
+def test_a_step_refused_after_its_history_row_was_written_leaves_nothing(make_desk, hub):
+    """The pulled step's event row goes in before the step table refuses it: the savepoint takes it back."""
+    from sqlalchemy import text
+
+    from sync.ops import HandedOver
+
+    one, two = make_desk("mot", 1), make_desk("hai", 2)
+    got = receive_dossier(one, copy_cert("Trần Thị Bình"))
+    SyncClient(one).round()
+    step = HandedOver(event_id="00000000-0000-4000-8000-0000000000cc", dossier_id=got.uid, kind="handed_over",
+                      status_after=10, actor="Ai đó", device_time="2026-11-18T03:00:00Z", receiver="Người nhận", method="desk")
+    with hub.engine.begin() as c:  # what a hub with a bug might pass on: handing over an unfinished dossier
+        c.execute(insert(Change), [bad_change(COMMUNE_A[0], "dossier.handed_over", got.uid, step.wire())])
+    assert SyncClient(two).round().online
+    assert [a["code"] for a in set_aside(two)] == ["illegal_transition"]
+    with two.read() as c:
+        events = c.execute(text("SELECT e.kind FROM event e JOIN dossier d ON d.id = e.dossier_id "
+                                "WHERE d.uid = :u"), {"u": got.uid}).scalars().all()
+        status = c.execute(text("SELECT status FROM dossier WHERE uid = :u"), {"u": got.uid}).scalar()
+    assert events == ["received"] and status == 2
