@@ -64,7 +64,7 @@ DossierCodeText = Annotated[str, StringConstraints(pattern=r"^\d{3}\.\d{2}\.\d{2
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     v: Literal[1] = PAYLOAD_VERSION
 
     def wire(self) -> dict[str, Any]:
@@ -89,7 +89,7 @@ class Event(Payload):
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     name: Text(400, 1)
     form: Annotated[str, _one_of(DOCUMENT_FORMS)]
     quantity: Annotated[int, Field(ge=1, le=100, strict=True)]
