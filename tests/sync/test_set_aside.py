@@ -93,7 +93,8 @@ def test_a_step_refused_after_its_history_row_was_written_leaves_nothing(make_de
     got = receive_dossier(one, copy_cert("Trần Thị Bình"))
     SyncClient(one).round()
     step = HandedOver(event_id="00000000-0000-4000-8000-0000000000cc", dossier_id=got.uid, kind="handed_over",
-                      status_after=10, actor="Ai đó", device_time="2026-11-18T03:00:00Z", receiver="Người nhận", method="desk")
+                      status_after=10, actor="Ai đó", device_time="2026-11-18T03:00:00Z", receiver="Người nhận",
+                      method="desk")
     with hub.engine.begin() as c:  # what a hub with a bug might pass on: handing over an unfinished dossier
         c.execute(insert(Change), [bad_change(COMMUNE_A[0], "dossier.handed_over", got.uid, step.wire())])
     assert SyncClient(two).round().online
