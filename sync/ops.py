@@ -245,11 +245,66 @@ class ReceiptVoided(Payload):
     voided_at: Instant
 
 
+# -- electronic receipts (issue 10) ---------------------------------------------------------
+# An e-receipt is a receipt (`receipt.issued` carries its number, amount and payer, and every rule
+# of receipts applies) plus its signed document: `receipt.signed` follows in the same transaction.
+# A wrong e-receipt is never deleted: `receipt.noticed` carries the signed Mẫu 04/SS-CTĐT notice.
+# Signed XML travels as base64 so that the bytes the signature covers arrive untouched.
+LookupCode = Annotated[str, StringConstraints(pattern=r"^[2-9A-HJ-NP-Z]{12}$")]
+SignedXml = Annotated[str, StringConstraints(min_length=1, max_length=256 * 1024, pattern=r"^[A-Za-z0-9+/=]+$")]
+
+
+class ReceiptSigned(Payload):
+    receipt_id: Uuid
+    template_symbol: Text(20, 1)
+    series_symbol: Text(20, 1)
+    number: Annotated[int, Field(ge=1, le=99_999_999, strict=True)]
+    lookup_code: LookupCode
+    signed_at: Instant
+    xml_b64: SignedXml
+    xml_sha256: Sha256  # of the decoded bytes
+
+
+class ReceiptNoticed(Payload):
+    receipt_id: Uuid  # the wrong receipt
+    notice_id: Uuid
+    # Mẫu 04/SS-CTĐT's action: 1 hủy, 2 điều chỉnh, 3 thay thế, 4 giải trình
+    action: Annotated[int, Field(ge=1, le=4, strict=True)]
+    reason: Text(400, 1)
+    noticed_at: Instant
+    xml_b64: SignedXml
+    xml_sha256: Sha256
+
+
 # op kind -> (entity, payload model): the whole list of what a device may send.
 OP_KINDS: dict[str, tuple[str, type[Payload]]] = {
     **{f"dossier.{action.value}": ("dossier", model) for action, model in EVENTS.items()},
     "receipt.issued": ("receipt", ReceiptIssued),
     "receipt.voided": ("receipt", ReceiptVoided),
+    "receipt.signed": ("receipt", ReceiptSigned),
+    "receipt.noticed": ("receipt", ReceiptNoticed),
+}
+
+
+# -- what only the hub writes (never accepted from a device) ---------------------------------
+
+TRANSMISSION_STATES = ("at_hub", "sent", "accepted", "rejected")
+
+
+class ReceiptTransmission(Payload):
+    """Where the hub's delivery of a signed document to the tax authority's provider stands."""
+
+    receipt_id: Uuid
+    document: Literal["receipt", "notice"]
+    notice_id: Uuid | None = None
+    state: Annotated[str, _one_of(TRANSMISSION_STATES)]
+    reason: Text(1000) = ""  # the provider's reason, for a rejection
+    message_id: Text(64) = ""  # MTDiep of the message that carried it
+    at: Instant
+
+
+HUB_CHANGES: dict[str, tuple[str, type[Payload]]] = {
+    "receipt.transmission": ("receipt", ReceiptTransmission),
 }
 
 

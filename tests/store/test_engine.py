@@ -18,7 +18,7 @@ def test_pragmas_on_every_connection(tmp_path):
 
 def test_new_file_gets_every_migration_and_no_backup(tmp_path):
     db = open_database(tmp_path / "a.sqlite")
-    assert current_revision(db.writer) == "0005"
+    assert current_revision(db.writer) == "0009"
     assert not (tmp_path / "backups").exists()
     db.dispose()
 
@@ -30,7 +30,7 @@ def test_upgrade_takes_a_copy_first_and_keeps_the_data(tmp_path):
         c.execute(text("INSERT INTO setting (key, value) VALUES ('agency_id', '\"000.17.22.H56\"')"))
     old.dispose()
     db = open_database(path)
-    backups = list((tmp_path / "backups").glob("a.before-0005-from-0001.*.sqlite"))
+    backups = list((tmp_path / "backups").glob("a.before-0009-from-0001.*.sqlite"))
     assert len(backups) == 1
     copy = sqlite3.connect(backups[0])
     assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
