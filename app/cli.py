@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import tempfile
@@ -24,6 +25,9 @@ from app.services.desk import Desk
 from app.services.reception import DocumentInput, ReceptionInput, receive_dossier
 from app.store.engine import open_database
 from app.store.instance_lock import AlreadyOpen, InstanceLock
+
+# Command groups with a module of their own (one job each): each module's register(add) adds its subcommands.
+COMMAND_GROUPS = ("app.cli_ereceipt", "app.cli_officers", "app.cli_audit", "app.cli_backup", "app.cli_report")
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -267,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_enroll)
     add("sync", "đồng bộ ngay một lượt").set_defaults(run=cmd_sync)
     add("desk", "mở cửa sổ làm việc").set_defaults(run=cmd_desk)
+    for group in COMMAND_GROUPS:
+        importlib.import_module(group).register(add)
     return parser
 
 
