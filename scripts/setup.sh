@@ -15,6 +15,8 @@ DEB_PACKAGES=(
   xmlsec1 softhsm2
   # the hub's tests also run on a private PostgreSQL cluster
   postgresql
+  # a real browser for the hub's web pages (the e-receipt lookup, the province's page)
+  chromium chromium-driver
 )
 
 install_debian_packages() {

@@ -14,6 +14,8 @@ from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.store.engine import open_database
 
+pytest_plugins = ["tests.helpers.browser"]  # the `browser` fixture: headless chromium for the hub's pages
+
 AGENCY = "000.17.22.H56"
 
 
