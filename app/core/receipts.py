@@ -57,13 +57,39 @@ def next_number(next_free: int, last_number: int, label: str) -> int:
     return next_free
 
 
-def check_paper_allowed(kind: str, day: date, paper_until: date) -> None:
-    if kind == "paper" and day > paper_until:
+PAPER, ELECTRONIC = "paper", "electronic"
+
+
+def regime_on(day: date, paper_until: date, electronic_from: date | None = None) -> str:
+    """Which receipts a desk issues on a local day: paper up to `paper_until` (31/12/2026, NĐ 254/2026
+    Điều 44 k2) unless the desk switched to e-receipts earlier (`electronic_from`); electronic after."""
+    if day > paper_until or (electronic_from is not None and day >= electronic_from):
+        return ELECTRONIC
+    return PAPER
+
+
+def check_paper_allowed(kind: str, day: date, paper_until: date, electronic_from: date | None = None) -> None:
+    if kind != PAPER or regime_on(day, paper_until, electronic_from) == PAPER:
+        return
+    if day > paper_until:
         raise ValidationError(
-            f"Từ {paper_until:%d/%m/%Y} trở đi không được lập biên lai giấy "
+            f"Sau ngày {paper_until:%d/%m/%Y} không được lập biên lai giấy "
             "(Nghị định 254/2026/NĐ-CP, Điều 44): phải dùng biên lai điện tử.",
             field="series",
         )
+    raise ValidationError(
+        f"Máy trạm này đã chuyển sang biên lai điện tử từ ngày {electronic_from:%d/%m/%Y}: "
+        "không lập biên lai giấy nữa.", field="series")
+
+
+def e_series_prefix(year: int) -> str:
+    """E-receipt series symbols carry the year (27TAA for 2027): numbering restarts with each year's series."""
+    return f"{year % 100:02d}T"
+
+
+def format_e_number(number: int) -> str:
+    """E-receipt numbers are printed with their 8 digits (NĐ 254/2026 Điều 23 k2c)."""
+    return f"{number:08d}"
 
 
 def format_number(number: int) -> str:

@@ -11,17 +11,32 @@ from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from app.core.errors import NotFoundError, NumberingError, TransitionError, ValidationError
 from app.core.money import amount_in_words
-from app.core.receipts import SeriesSpec, check_paper_allowed, format_number, next_number, validate_series
+from app.core.receipts import (
+    ELECTRONIC,
+    PAPER,
+    SeriesSpec,
+    check_paper_allowed,
+    e_series_prefix,
+    format_e_number,
+    format_number,
+    next_number,
+    regime_on,
+    validate_series,
+)
 from app.core.text import nfc
+from app.services import ereceipts
 from app.services.catalogue import version_by_id
 from app.services.clock import from_local, to_local
 from app.services.desk import Desk
 from app.services.outbox import enqueue
+from app.services.text_input import clean_text
 from app.store.models import Dossier, Receipt, ReceiptSeries
+from ereceipt import notice as notice_form
 from sync.ops import ReceiptIssued, ReceiptVoided
 
 S, R, D = ReceiptSeries.__table__, Receipt.__table__, Dossier.__table__
 LOW_STOCK = 50
+VOID_REASON_MAX = 400  # the column and the notice's LDo hold 400 characters
 INSERT_RECEIPT = insert(R)
 
 
@@ -34,22 +49,28 @@ class Issued:
     amount: int
     amount_words: str
     issued_at: datetime
+    kind: str = PAPER  # paper | electronic
+    lookup_code: str = ""  # an e-receipt's code for the public lookup page
 
     @property
     def label(self) -> str:
-        return f"{self.template_symbol} {self.series_symbol} số {format_number(self.number)}"
+        number = format_e_number(self.number) if self.kind == ELECTRONIC else format_number(self.number)
+        return f"{self.template_symbol} {self.series_symbol} số {number}"
 
 
 def add_series(desk: Desk, spec: SeriesSpec, *, source: str = "admin") -> int:
     """Record a range allotted to this workstation (from the hub or the issuing notice)."""
     spec = validate_series(spec)
     with desk.write() as connection:
-        overlapping = connection.execute(select(S.c.id).where(
+        overlapping = connection.execute(select(S.c.first_number, S.c.last_number).where(
             S.c.template_symbol == spec.template_symbol, S.c.series_symbol == spec.series_symbol,
             S.c.first_number <= spec.last_number, S.c.last_number >= spec.first_number,
         )).first()
-        if overlapping:
-            raise ValidationError("Dải số này trùng với một dải đã có của cùng ký hiệu.", field="range")
+        if overlapping:  # named, so the administrator can check it against the issuing notice
+            raise ValidationError(
+                f"Dải số {format_number(spec.first_number)}–{format_number(spec.last_number)} trùng với dải "
+                f"{spec.template_symbol} {spec.series_symbol} số {format_number(overlapping.first_number)}–"
+                f"{format_number(overlapping.last_number)} đã có.", field="range")
         return connection.execute(insert(S).values(
             kind=spec.kind, template_symbol=spec.template_symbol, series_symbol=spec.series_symbol,
             first_number=spec.first_number, last_number=spec.last_number, next_number=spec.first_number,
@@ -62,24 +83,57 @@ _DOSSIER_WITH_LIVE_RECEIPT = select(
     .limit(1).scalar_subquery().label("live_receipt")
 ).where(D.c.uid == bindparam("uid"))
 # One statement takes the next number: BEGIN IMMEDIATE already makes this writer the only one.
+# Without a chosen range: the first of the regime's kind with numbers left; an e-receipt range only
+# of the year of issue (its symbol starts with the year: 27TAA), so numbering restarts each year.
 _TAKE_NUMBER = text(
     "UPDATE receipt_series SET next_number = next_number + 1 WHERE id = COALESCE(:sid, "
-    "(SELECT id FROM receipt_series WHERE active AND next_number <= last_number ORDER BY id LIMIT 1)) "
+    "(SELECT id FROM receipt_series WHERE active AND kind = :kind AND series_symbol LIKE :prefix "
+    "AND next_number <= last_number ORDER BY id LIMIT 1)) "
     "AND next_number <= last_number "
     "RETURNING id, next_number - 1 AS number, kind, template_symbol, series_symbol, last_number"
 )
+ASK_FOR_E_RANGE = ("Hãy đồng bộ với hệ thống cấp trên để nhận dải số mới (quản trị cấp trên cấp dải bằng lệnh "
+                   "«allot --kind electronic»), hoặc nhập dải số được cấp trong phần Biên lai.")
 
 
-def _take_number(connection: Connection, series_id: int | None) -> Any:
-    taken = connection.execute(_TAKE_NUMBER, {"sid": series_id}).first()
+def _no_electronic_range(connection: Connection, year: int) -> None:
+    prefix = e_series_prefix(year)
+    used = connection.execute(select(S).where(S.c.kind == ELECTRONIC, S.c.active, S.c.source != "pulled",
+                                              S.c.series_symbol.like(f"{prefix}%")).order_by(S.c.id.desc())).first()
+    if used is not None:
+        raise NumberingError(
+            f"Dải số biên lai điện tử {used.template_symbol} {used.series_symbol} của máy trạm này đã dùng hết "
+            f"(đến số {format_e_number(used.last_number)}). {ASK_FOR_E_RANGE}")
+    # A ValidationError like the paper deadline's: the official cannot issue paper, and learns why.
+    raise ValidationError(
+        f"Phải lập biên lai điện tử nhưng máy trạm này chưa có dải số biên lai điện tử năm {year} "
+        f"(ký hiệu bắt đầu bằng {prefix}). {ASK_FOR_E_RANGE}", field="series")
+
+
+def _take_number(connection: Connection, series_id: int | None, kind: str = PAPER, year: int = 0) -> Any:
+    prefix = f"{e_series_prefix(year)}%" if kind == ELECTRONIC else "%"
+    taken = connection.execute(_TAKE_NUMBER, {"sid": series_id, "kind": kind, "prefix": prefix}).first()
     if taken is not None:
         return taken
     if series_id is not None:
         row = connection.execute(select(S).where(S.c.id == series_id)).first()
         if row is None:
             raise NotFoundError("Không tìm thấy dải số biên lai.", field="series")
+        if row.kind == ELECTRONIC and row.next_number > row.last_number:
+            _no_electronic_range(connection, year)
         next_number(row.next_number, row.last_number, f"{row.template_symbol} {row.series_symbol}")
+    if kind == ELECTRONIC:
+        _no_electronic_range(connection, year)
     raise NumberingError("Chưa có dải số biên lai nào còn số. Hãy nhập dải số mới được cấp.")
+
+
+def _check_kind(series: Any, kind: str, day: date, settings: Any) -> None:
+    """A chosen range must belong to the day's regime (raising undoes the number taken)."""
+    check_paper_allowed(series.kind, day, settings.paper_until, settings.electronic_from)
+    if series.kind == ELECTRONIC and kind == PAPER:
+        raise ValidationError(f"Máy trạm này lập biên lai giấy đến hết ngày {settings.paper_until:%d/%m/%Y}: "
+                              "chưa dùng dải số biên lai điện tử (có thể chuyển sớm trong phần Cài đặt).",
+                              field="series")
 
 
 def _payer_from_dossier(
@@ -121,45 +175,84 @@ def _payment_fields(
             "amount": amount}
 
 
+def _corrected(fields: dict[str, Any], payer_name: str | None, fee_name: str | None,
+               amount: int | None) -> dict[str, Any]:
+    """What the official corrected over the dossier's values (a replacement for a wrong receipt)."""
+    if payer_name is None and fee_name is None and amount is None:
+        return fields
+    if payer_name is not None:  # printed where the owner's name is: the same limit and fonts
+        payer_name = clean_text(payer_name, "owner_name", label="Tên người nộp tiền")
+    return _payment_fields(fields["payer_name"] if payer_name is None else payer_name,
+                           fields["fee_name"] if fee_name is None else fee_name,
+                           fields["amount"] if amount is None else amount, fields["payer_address"])
+
+
 def issue_receipt(
     desk: Desk, *, dossier_uid: str | None = None, series_id: int | None = None, payer_name: str | None = None,
     payer_address: str = "", fee_name: str | None = None, amount: int | None = None, replaces_uid: str | None = None,
 ) -> Issued:
-    """Allocate the next number and write the receipt and its outbox op in one transaction."""
+    """Allocate the next number and write the receipt and its outbox op in one transaction.
+
+    The regime follows the local day (paper until 31/12/2026, unless the desk switched earlier):
+    an e-receipt is built, signed with the configured key and stored in the same transaction, and
+    `receipt.issued` then `receipt.signed` are queued. No key (token unplugged): SignerUnavailable,
+    and nothing is written. For a replacement (`replaces_uid`, a voided receipt) the payer, fee and
+    amount may be corrected over the dossier's; an e-receipt replacing an e-receipt links it in its XML."""
     now = desk.now()
+    settings = desk.settings()
+    day = to_local(now).date()
+    kind = regime_on(day, settings.paper_until, settings.electronic_from)
+    holder = ereceipts.signer_for(desk) if kind == ELECTRONIC else None  # before anything is written
     with desk.write() as connection:
         replaces_id = _replaced(connection, replaces_uid)
         dossier_id = None
         if dossier_uid is not None:
             dossier_id, fields = _payer_from_dossier(desk, connection, dossier_uid, replaces_id)
+            fields = _corrected(fields, payer_name, fee_name, amount)
         else:
             fields = _payment_fields(payer_name, fee_name, amount, payer_address)
         if not isinstance(fields["amount"], int) or fields["amount"] <= 0:
             raise ValidationError("Số tiền trên biên lai phải lớn hơn 0.", field="amount")
-        series = _take_number(connection, series_id)
-        check_paper_allowed(series.kind, to_local(now).date(), desk.settings().paper_until)  # raising undoes it
+        series = _take_number(connection, series_id, kind, day.year)
+        _check_kind(series, kind, day, settings)
         number = series.number
         uid = str(uuid.uuid4())
         words = amount_in_words(fields["amount"])
-        connection.execute(INSERT_RECEIPT, {
+        row_id = connection.execute(INSERT_RECEIPT, {
             "uid": uid, "series_id": series.id, "number": number, "dossier_id": dossier_id, "amount_words": words,
             "issued_at": now, "issued_by": desk.actor, "status": "issued", "void_reason": "", "voided_by": "",
             "replaces_id": replaces_id, **fields,
-        })
+        }).inserted_primary_key[0]
         payload = ReceiptIssued(receipt_id=uid, template_symbol=series.template_symbol,
                                 series_symbol=series.series_symbol, number=number, dossier_id=dossier_uid,
                                 amount_words=words, issued_at=now, replaces=replaces_uid, **fields)
         enqueue(connection, entity="receipt", entity_id=uid, kind="receipt.issued", payload=payload.wire(),
                 actor=desk.actor, device_time=now)
-    return Issued(uid, number, series.template_symbol, series.series_symbol, fields["amount"], words, now)
+        lookup = ""
+        if holder is not None:
+            lookup = ereceipts.sign_receipt(desk, connection, holder, ereceipts.ToSign(
+                row_id, uid, series.template_symbol, series.series_symbol, number, now, fields, dossier_id,
+                replaces_id))
+    return Issued(uid, number, series.template_symbol, series.series_symbol, fields["amount"], words, now,
+                  series.kind, lookup)
 
 
-def void_receipt(desk: Desk, uid: str, *, reason: str) -> None:
-    """The receipt stays, marked void with its reason; its number is never reused."""
+def void_receipt(desk: Desk, uid: str, *, reason: str, replacing: bool = False) -> str | None:
+    """The receipt stays, marked void with its reason; its number is never reused.
+
+    An e-receipt also gets a signed Mẫu 04/SS-CTĐT notice (action "Hủy", or "Thay thế" when
+    `replacing`: a replacement follows), stored and queued as `receipt.noticed` in the same
+    transaction; returns the notice's id (None for a paper receipt)."""
     why = nfc(reason or "")
     if len(why) < 5:
         raise ValidationError("Hãy ghi rõ lý do hủy biên lai (ít nhất 5 ký tự).", field="reason")
+    if len(why) > VOID_REASON_MAX:
+        raise ValidationError(f"Lý do hủy biên lai dài quá {VOID_REASON_MAX} ký tự.", field="reason")
     now = desk.now()
+    with desk.read() as connection:
+        electronic = ereceipts.is_electronic(connection, uid)
+    holder = ereceipts.signer_for(desk) if electronic else None  # the notice is signed, or nothing is done
+    notice_id = None
     with desk.write() as connection:
         row = connection.execute(select(R).where(R.c.uid == uid)).first()
         if row is None:
@@ -171,6 +264,10 @@ def void_receipt(desk: Desk, uid: str, *, reason: str) -> None:
         enqueue(connection, entity="receipt", entity_id=uid, kind="receipt.voided",
                 payload=ReceiptVoided(receipt_id=uid, reason=why, voided_at=now, number=row.number).wire(),
                 actor=desk.actor, device_time=now)
+        if holder is not None:
+            action = notice_form.REPLACE if replacing else notice_form.CANCEL
+            notice_id = ereceipts.sign_notice(desk, connection, holder, row, action=action, reason=why, at=now)
+    return notice_id
 
 
 def series_status(desk: Desk) -> list[dict[str, Any]]:

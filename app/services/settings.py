@@ -38,6 +38,12 @@ class DeskSettings:
     sync_cursor: int = 0
     sync_last_success: str = ""
     sync_clock_offset_s: float = 0.0
+    # Issue 9 (app/services/backup.py, personal_data.py): a restored file waits for one full pull
+    # (the backup's time while it does); where daily backups go; closed dossiers' personal data kept
+    # this many years (0: kept).
+    restore_pending: str = ""
+    backup_folder: str = ""
+    retention_years: int = 0
     collector_name: str = ""
     collector_tax_code: str = ""
     collector_address: str = ""
@@ -50,10 +56,25 @@ class DeskSettings:
     signer_title: str = "CHỦ TỊCH"
     signer_name: str = ""
     recipients: list[str] = field(default_factory=lambda: ["Như trên", "Lưu: VT"])  # "Nơi nhận" of the letters
+    # E-receipts (issue 10). A desk may switch before paper ends: an ISO date, empty for none.
+    ereceipts_from: str = ""
+    collector_budget_code: str = ""  # mã đơn vị quan hệ ngân sách (7 characters), on receipts and notices
+    tax_office_code: str = ""  # the tax office that manages the collector (MCQT), for notices and registration
+    tax_office_name: str = ""
+    ereceipt_contact_name: str = ""  # người liên hệ of the registration (Mẫu 01/ĐKTĐ-CTĐT)
+    ereceipt_contact_email: str = ""
+    ereceipt_method: str = "CDLQTCTN"  # how data reaches the tax authority: through a licensed provider
+    signer_kind: str = ""  # "pkcs12" (a certificate file) | "pkcs11" (a USB token); app/services/signer_config.py
+    signer_path: str = ""  # the .p12 file (relative: beside the database), or the token's PKCS#11 library
+    signer_token_label: str = ""  # which token, when several are plugged in
 
     @property
     def paper_until(self) -> date:
         return date.fromisoformat(self.paper_receipts_until)
+
+    @property
+    def electronic_from(self) -> date | None:
+        return date.fromisoformat(self.ereceipts_from) if self.ereceipts_from else None
 
     def calendar_rules(self, days_off: frozenset[date], workdays: frozenset[date]) -> CalendarRules:
         periods = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in self.working_periods)
@@ -73,6 +94,10 @@ TEXT_LABELS = {
     "collector_address": "Địa chỉ đơn vị thu", "collector_phone": "Điện thoại đơn vị thu",
     "collector_account": "Số tài khoản đơn vị thu", "signer_authority": "Thẩm quyền ký",
     "signer_title": "Chức vụ người ký", "signer_name": "Họ tên người ký",
+    "collector_budget_code": "Mã đơn vị quan hệ ngân sách", "tax_office_code": "Mã cơ quan thuế quản lý",
+    "tax_office_name": "Tên cơ quan thuế quản lý", "ereceipt_contact_name": "Người liên hệ về biên lai điện tử",
+    "ereceipt_contact_email": "Thư điện tử liên hệ", "signer_path": "Tệp chứng thư số hoặc thư viện thiết bị ký",
+    "signer_token_label": "Tên thiết bị ký số",
 }
 
 
@@ -81,10 +106,22 @@ def load_settings(connection: Connection) -> DeskSettings:
     return DeskSettings(**{k: v for k, v in stored.items() if k in KEYS})
 
 
-def save_settings(connection: Connection, **values: Any) -> None:
+# Bookkeeping the desk rewrites on its own all day: not setting changes, so not in the audit chain.
+UNAUDITED = frozenset({"sync_cursor", "sync_last_success", "sync_clock_offset_s", "restore_pending"})
+SYSTEM_ACTOR = "hệ thống"
+
+
+def save_settings(connection: Connection, by: str = SYSTEM_ACTOR, **values: Any) -> None:
+    """`by`: who changed them, for the audit chain (an officer, or the system for enrolment)."""
     unknown = set(values) - KEYS
     if unknown:
         raise KeyError(f"unknown settings: {sorted(unknown)}")
+    audited = {k: v for k, v in values.items() if k not in UNAUDITED}
+    if audited:
+        from app.services.clock import utc_now
+        from app.services.outbox import record_local
+
+        record_local(connection, kind="settings", content=audited, actor=by or SYSTEM_ACTOR, at=utc_now())
     existing = set(connection.execute(select(T.c.key).where(T.c.key.in_(values))).scalars())
     for key, value in values.items():
         if key in existing:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import LargeBinary
 
 from app.store.types import UtcDateTime
 
@@ -163,6 +164,45 @@ class Receipt(Base):
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     voided_by: Mapped[str] = mapped_column(String(120), default="")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("receipt.id"))
+
+
+E_STATES = "state IN ('signed', 'at_hub', 'sent', 'accepted', 'rejected')"
+
+
+class EReceiptDocument(Base):
+    """The signed document of an e-receipt (issue 10), its lookup code and where its delivery stands."""
+
+    __tablename__ = "ereceipt"
+    __table_args__ = (CheckConstraint(E_STATES, name="ck_ereceipt_state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), unique=True)
+    lookup_code: Mapped[str] = mapped_column(String(12), unique=True)
+    signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    xml_sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="signed", server_default="signed")
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    message_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    state_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EReceiptNotice(Base):
+    """A signed Mẫu 04/SS-CTĐT notice about a wrong e-receipt (the receipt itself is never deleted)."""
+
+    __tablename__ = "ereceipt_notice"
+    __table_args__ = (CheckConstraint(E_STATES, name="ck_ereceipt_notice_state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), index=True)
+    action: Mapped[int] = mapped_column(Integer)  # 1 hủy, 2 điều chỉnh, 3 thay thế, 4 giải trình
+    cause: Mapped[str] = mapped_column(String(400))  # why the receipt was wrong
+    signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    xml_sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="signed", server_default="signed")
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # the provider's, when rejected
+    message_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    state_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Outbox(Base):

@@ -25,6 +25,7 @@ from app.core.errors import DeskError
 from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
 from app.services.dossier_state import columns_of, state_of
+from app.services.ereceipts import apply_transmission
 from app.services.outbox import event_row
 from app.services.reception import search_text
 from app.services.settings import save_settings
@@ -32,7 +33,7 @@ from app.services.sync_state import apply_allotment, apply_day
 from app.store.models import Dossier, DossierDocument, Outbox, PulledAside, Receipt, ReceiptSeries
 from app.store.models import Event as EventRow
 from sync.canonical import canonical_json
-from sync.ops import Event, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
+from sync.ops import HUB_CHANGES, Event, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
 from sync.steps import STATE_COLUMNS, advance, check_claim, received_state
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,8 @@ def _record(page: PageContext, change: dict[str, Any]) -> int:
     if entity == "holiday":
         apply_day(page.connection, page.desk, payload)
         return 1
+    if kind in HUB_CHANGES:  # written by the hub itself (an e-receipt's delivery state), never by a device
+        return apply_transmission(page.connection, payload)
     typed = parse_payload(kind, entity, change["entity_id"], payload)
     actor = str(change.get("actor") or payload.get("actor") or "")
     if isinstance(typed, Received):

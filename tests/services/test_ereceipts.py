@@ -1,0 +1,256 @@
+"""E-receipts issued at the desk (issue 10), with a real SQLite file, a real PKCS#12 key, the XSD,
+signxml and Debian's xmlsec1: the new year's morning offline, the midnight of 31/12/2026, ranges,
+an absent token, voids with their notice, replacements, and the longest accepted payer."""
+
+import base64
+import hashlib
+import json
+from datetime import datetime
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+
+from app.core.errors import NumberingError, ValidationError
+from app.core.limits import LIMITS
+from app.core.receipts import SeriesSpec
+from app.services import ereceipts
+from app.services.receipts import add_series, issue_receipt, void_receipt
+from app.services.reception import receive_dossier
+from app.store.models import EReceiptDocument, Outbox, Receipt, ReceiptSeries
+from ereceipt import xsd
+from ereceipt.signing import SignerUnavailable
+from ereceipt.verify import verify_receipt
+from sync.ops import parse_payload
+from tests.helpers.data import copy_cert
+from tests.helpers.ereceipt_desk import add_e_range, configure, xmlsec1
+
+PAPER = SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 500)
+NEW_YEAR = datetime(2027, 1, 1, 7, 30)
+
+
+@pytest.fixture
+def edesk(desk, clock, tmp_path):
+    configure(desk, tmp_path)
+    clock.set(NEW_YEAR)
+    return desk
+
+
+def cert_of(desk) -> bytes:
+    return ereceipts.signing_certificate_pem(desk)
+
+
+def counts(desk) -> tuple[int, int, int, int]:
+    with desk.read() as c:
+        return (c.execute(select(func.count()).select_from(Receipt)).scalar(),
+                c.execute(select(func.count()).select_from(EReceiptDocument)).scalar(),
+                c.execute(select(func.count()).select_from(Outbox)).scalar(),
+                sum(c.execute(select(ReceiptSeries.next_number)).scalars()))
+
+
+def outbox(desk, kind):
+    with desk.read() as c:
+        return c.execute(select(Outbox).where(Outbox.kind == kind).order_by(Outbox.seq)).all()
+
+
+def assert_valid(xml: bytes, desk, tmp_path, id_element="DLBLai") -> None:
+    xsd.check(xml)
+    run = xmlsec1(xml, cert_of(desk), tmp_path, id_element)
+    assert run.returncode == 0, run.stderr
+    assert "OK" in run.stdout + run.stderr
+
+
+def test_new_year_morning_offline_issue(edesk, tmp_path):
+    """01/01/2027 07:30, the line down (the desk is not even enrolled): the fee is collected and an
+    e-receipt is signed at the desk, stored and queued."""
+    assert edesk.settings().hub_url == ""
+    add_e_range(edesk)
+    dossier = receive_dossier(edesk, copy_cert("Nguyễn Văn Đức", owner_id_number="038090001234"))
+    got = issue_receipt(edesk, dossier_uid=dossier.uid)
+    assert (got.kind, got.number, got.label) == ("electronic", 1, "EBL01 27TAA số 00000001")
+    assert len(got.lookup_code) == 12
+
+    label, xml = ereceipts.signed_xml(edesk, receipt_uid=got.uid)
+    assert label == "EBL01 27TAA số 00000001"
+    assert_valid(xml, edesk, tmp_path)
+    verified = verify_receipt(xml).receipt
+    assert (verified.payer.name, verified.payer.id_number, verified.amount) == ("Nguyễn Văn Đức", "038090001234",
+                                                                                 got.amount)
+    assert verified.issued_at == NEW_YEAR and verified.dossier_code == dossier.code
+    assert verified.collector.tax_code == "2800123456" and verified.lookup_code == got.lookup_code
+
+    kinds = [row.kind for row in outbox(edesk, "receipt.issued") + outbox(edesk, "receipt.signed")]
+    assert kinds == ["receipt.issued", "receipt.signed"]
+    issued_op, signed_op = outbox(edesk, "receipt.issued")[0], outbox(edesk, "receipt.signed")[0]
+    assert issued_op.seq < signed_op.seq and signed_op.entity_id == got.uid
+    signed = parse_payload("receipt.signed", "receipt", got.uid, json.loads(signed_op.payload))
+    assert base64.b64decode(signed.xml_b64) == xml and signed.xml_sha256 == hashlib.sha256(xml).hexdigest()
+
+    [line] = ereceipts.ereceipts_of_day(edesk, NEW_YEAR.date())
+    assert (line.state, line.state_text) == ("signed", "Đã ký, chờ gửi lên hệ thống cấp trên")
+    assert line.deadline == datetime(2027, 1, 1, 23, 59, 59) and line.warn and not line.late
+
+
+def test_midnight_of_31_december_2026_offline(desk, clock, tmp_path):
+    configure(desk, tmp_path)
+    paper = add_series(desk, PAPER)
+    add_e_range(desk)
+    clock.set(datetime(2026, 12, 31, 23, 59, 30))
+    last_paper = issue_receipt(desk, payer_name="Trần Thị Bình", fee_name="Phí chứng thực", amount=2000)
+    assert (last_paper.kind, last_paper.number) == ("paper", 1)
+    clock.set(datetime(2027, 1, 1, 0, 0, 5))
+    before = counts(desk)
+    with pytest.raises(ValidationError, match="không được lập biên lai giấy"):
+        issue_receipt(desk, series_id=paper, payer_name="Trần Thị Bình", fee_name="Phí chứng thực", amount=2000)
+    assert counts(desk) == before  # the paper number taken was given back with the transaction
+    first_e = issue_receipt(desk, payer_name="Trần Thị Bình", fee_name="Phí chứng thực", amount=2000)
+    assert (first_e.kind, first_e.series_symbol, first_e.number) == ("electronic", "27TAA", 1)
+    [unused] = ereceipts.unused_paper(desk)
+    assert (unused.first_unused, unused.last_unused, unused.count) == (2, 500, 499)
+    assert unused.text == "01BLP0-001 AA/26T: từ số 0000002 đến số 0000500 (499 số)"
+
+
+def test_a_desk_may_switch_early_and_then_issues_no_paper(desk, clock, tmp_path):
+    configure(desk, tmp_path, electronic_from="2026-12-01")
+    add_series(desk, PAPER)
+    add_e_range(desk, "26TAA")
+    clock.set(datetime(2026, 11, 30, 9, 0))
+    assert issue_receipt(desk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000).kind == "paper"
+    clock.set(datetime(2026, 12, 1, 8, 0))
+    got = issue_receipt(desk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert (got.kind, got.series_symbol, got.number) == ("electronic", "26TAA", 1)
+    assert ereceipts.regime(desk) == "electronic"
+
+
+def test_missing_exhausted_and_last_years_ranges_say_what_to_do(edesk):
+    before = counts(edesk)
+    with pytest.raises(ValidationError, match="chưa có dải số biên lai điện tử năm 2027") as error:
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert "allot --kind electronic" in error.value.message
+    assert counts(edesk) == before
+    add_e_range(edesk, first=1, last=2)
+    for _ in range(2):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    before = counts(edesk)
+    with pytest.raises(NumberingError, match="27TAA của máy trạm này đã dùng hết \\(đến số 00000002\\)"):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert counts(edesk) == before
+
+
+def test_a_new_year_restarts_at_one_in_its_own_series(edesk, clock):
+    add_e_range(edesk, "27TAA", 1, 100)
+    add_e_range(edesk, "28TAA", 1, 100)
+    issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    clock.set(datetime(2028, 1, 3, 8, 0))
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert (got.series_symbol, got.number) == ("28TAA", 1)
+
+
+def test_absent_token_writes_nothing(edesk, tmp_path):
+    add_e_range(edesk)
+    before = counts(edesk)
+    (tmp_path / "chu-ky.p12").rename(tmp_path / "elsewhere.p12")  # the key is not where the settings say
+    with pytest.raises(SignerUnavailable, match="Hãy cắm thiết bị ký số"):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert counts(edesk) == before
+
+
+def test_token_pulled_out_while_signing_undoes_the_receipt(edesk, monkeypatch):
+    add_e_range(edesk)
+    real = ereceipts.signer_for(edesk)
+
+    class Unplugged:
+        def certificate(self):
+            return real.certificate()
+
+        def sign_digest(self, digest):
+            raise SignerUnavailable("Hãy cắm thiết bị ký số (USB token) của cơ quan vào máy rồi thử lại.")
+
+    monkeypatch.setattr(ereceipts, "signer_for", lambda desk: Unplugged())
+    before = counts(edesk)
+    with pytest.raises(SignerUnavailable):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert counts(edesk) == before
+
+
+def test_pkcs11_without_its_library_or_no_signer_configured(edesk):
+    from app.services.settings import save_settings
+
+    add_e_range(edesk)
+    before = counts(edesk)
+    with edesk.write() as c:
+        save_settings(c, signer_kind="pkcs11", signer_path="/usr/lib/khong-co/libtoken.so")
+    edesk.forget_cached()
+    from app.services.signer_config import save_secret
+    save_secret(edesk.settings(), "123456")
+    with pytest.raises(SignerUnavailable, match="Hãy cắm thiết bị ký số"):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    with edesk.write() as c:
+        save_settings(c, signer_kind="", signer_path="")
+    edesk.forget_cached()
+    with pytest.raises(SignerUnavailable, match="Chưa cài đặt chữ ký số"):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert counts(edesk) == before
+
+
+def test_incomplete_settings_refused_before_anything_is_written(edesk):
+    from app.services.settings import save_settings
+
+    add_e_range(edesk)
+    with edesk.write() as c:
+        save_settings(c, tax_office_code="")
+    edesk.forget_cached()
+    before = counts(edesk)
+    with pytest.raises(ValidationError, match="Chưa khai mã cơ quan thuế quản lý"):
+        issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    assert counts(edesk) == before
+
+
+def test_void_signs_and_queues_a_notice(edesk, tmp_path):
+    add_e_range(edesk)
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    notice_id = void_receipt(edesk, got.uid, reason="Thu nhầm người nộp")
+    assert notice_id
+    xml = ereceipts.notice_xml(edesk, notice_id)
+    assert_valid(xml, edesk, tmp_path, "DLTBao")
+    root = etree.fromstring(xml)
+    assert root.findtext("DLTBao/DSCTu/CTu/SCTu") == "00000001"
+    assert root.findtext("DLTBao/DSCTu/CTu/TCTBao") == "1"  # hủy
+    assert root.findtext("DLTBao/DSCTu/CTu/LDo") == "Thu nhầm người nộp"
+    assert root.findtext("DLTBao/MCQT") == "28101"
+    [op] = outbox(edesk, "receipt.noticed")
+    noticed = parse_payload("receipt.noticed", "receipt", got.uid, json.loads(op.payload))
+    assert noticed.notice_id == notice_id and base64.b64decode(noticed.xml_b64) == xml
+    assert outbox(edesk, "receipt.voided")[0].seq < op.seq
+    [line] = ereceipts.ereceipts_of_day(edesk, NEW_YEAR.date())
+    assert line.status == "voided" and [n.action_text for n in line.notices] == ["Hủy"]
+
+
+def test_replacement_with_a_corrected_amount_links_the_original(edesk, tmp_path):
+    add_e_range(edesk)
+    dossier = receive_dossier(edesk, copy_cert("Nguyễn Văn Đức"))
+    original = issue_receipt(edesk, dossier_uid=dossier.uid)
+    notice_id = void_receipt(edesk, original.uid, reason="Ghi sai số tiền và tên", replacing=True)
+    assert etree.fromstring(ereceipts.notice_xml(edesk, notice_id)).findtext("DLTBao/DSCTu/CTu/TCTBao") == "3"
+    corrected = issue_receipt(edesk, dossier_uid=dossier.uid, replaces_uid=original.uid,
+                              payer_name="Nguyễn Văn Đực", amount=original.amount + 2000)
+    assert corrected.number == 2 and corrected.amount == original.amount + 2000
+    _, xml = ereceipts.signed_xml(edesk, receipt_uid=corrected.uid)
+    assert_valid(xml, edesk, tmp_path)
+    link = etree.fromstring(xml).find("DLBLai/TTCTLQuan")
+    assert (link.findtext("TCCTu"), link.findtext("LHCTLQuan"), link.findtext("SCTCLQuan")) == ("1", "8", "00000001")
+    replacement = verify_receipt(xml).receipt
+    assert replacement.payer.name == "Nguyễn Văn Đực" and replacement.related.number == 1
+    assert ereceipts.ereceipt_of(edesk, corrected.uid).replaces_uid == original.uid
+
+
+def test_longest_accepted_payer_still_signs_and_validates(edesk, tmp_path):
+    add_e_range(edesk)
+    name = ("Tôn Nữ Thị Phương Hoàng Ngọc Bích Trâm " * 3)[: LIMITS["owner_name"].max_chars]
+    address = ("Số 123 ngõ 45 đường Lê Lợi, thôn Đông Thượng, xã Quảng Phú, tỉnh Thanh Hóa; " * 5)[
+        : LIMITS["owner_address"].max_chars]
+    dossier = receive_dossier(edesk, copy_cert(name.strip(), owner_address=address.strip()))
+    got = issue_receipt(edesk, dossier_uid=dossier.uid)
+    _, xml = ereceipts.signed_xml(edesk, receipt_uid=got.uid)
+    assert_valid(xml, edesk, tmp_path)
+    assert verify_receipt(xml).receipt.payer.address == address.strip()
