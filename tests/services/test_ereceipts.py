@@ -254,3 +254,118 @@ def test_longest_accepted_payer_still_signs_and_validates(edesk, tmp_path):
     _, xml = ereceipts.signed_xml(edesk, receipt_uid=got.uid)
     assert_valid(xml, edesk, tmp_path)
     assert verify_receipt(xml).receipt.payer.address == address.strip()
+
+
+def transmission(receipt_uid, state, at, **extra):
+    from app.services.clock import from_local
+
+    return {"seq": 1, "entity": "receipt", "entity_id": receipt_uid, "kind": "receipt.transmission",
+            "actor": "hub", "payload": {"v": 1, "receipt_id": receipt_uid, "document": "receipt", "state": state,
+                                        "at": from_local(at).isoformat(), **extra}}
+
+
+def test_state_back_from_the_hub_through_the_pulled_apply(edesk):
+    from app.sync.pulled import apply_pulled, set_aside
+
+    add_e_range(edesk)
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    applied = apply_pulled(edesk, [transmission(got.uid, "at_hub", datetime(2027, 1, 1, 9, 0)),
+                                   transmission(got.uid, "rejected", datetime(2027, 1, 1, 9, 5),
+                                                reason="Sai mã số thuế người nộp", message_id="V0106026495ABC")], 7)
+    assert applied == 2 and set_aside(edesk) == []
+    line = ereceipts.ereceipt_of(edesk, got.uid)
+    assert (line.state, line.reason, line.state_text) == ("rejected", "Sai mã số thuế người nộp", "Bị từ chối")
+    # An older state pulled again never overwrites a newer one; a newer one does.
+    apply_pulled(edesk, [transmission(got.uid, "at_hub", datetime(2027, 1, 1, 9, 0))], 8)
+    assert ereceipts.ereceipt_of(edesk, got.uid).state == "rejected"
+    apply_pulled(edesk, [transmission(got.uid, "accepted", datetime(2027, 1, 1, 10, 0))], 9)
+    line = ereceipts.ereceipt_of(edesk, got.uid)
+    assert (line.state, line.warn, line.deadline_text) == ("accepted", False, "Đã gửi cơ quan thuế")
+    # Another workstation's receipt (not signed here) changes nothing and is not set aside.
+    other = "0b7f3f57-8d0e-4c57-9a51-2f0c7f1c2b11"
+    assert apply_pulled(edesk, [transmission(other, "accepted", datetime(2027, 1, 1, 10, 0))], 10) == 0
+    assert set_aside(edesk) == []
+
+
+def test_notice_state_back_and_a_bad_change_is_set_aside(edesk):
+    from app.sync.pulled import apply_pulled, set_aside
+
+    add_e_range(edesk)
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    notice_id = void_receipt(edesk, got.uid, reason="Thu nhầm người nộp")
+    apply_pulled(edesk, [transmission(got.uid, "accepted", datetime(2027, 1, 1, 9, 0), document="notice",
+                                      notice_id=notice_id)], 3)
+    [notice] = ereceipts.ereceipt_of(edesk, got.uid).notices
+    assert notice.state == "accepted" and ereceipts.ereceipt_of(edesk, got.uid).state == "signed"
+    apply_pulled(edesk, [transmission(got.uid, "lost", datetime(2027, 1, 1, 9, 0))], 4)
+    assert [row["code"] for row in set_aside(edesk)] == ["invalid_payload"]
+
+
+def test_sending_deadline_after_the_line_was_down(edesk, clock):
+    """Issued Monday 04/01/2027 with the line down until Tuesday: three working days after the fix."""
+    from app.sync.pulled import apply_pulled
+
+    add_e_range(edesk)
+    clock.set(datetime(2027, 1, 4, 9, 0))
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    line = ereceipts.ereceipt_of(edesk, got.uid)
+    assert line.deadline == datetime(2027, 1, 4, 23, 59, 59) and line.warn  # same day: warned from the start
+    clock.set(datetime(2027, 1, 5, 8, 0))
+    line = ereceipts.ereceipt_of(edesk, got.uid)
+    assert line.deadline is None and line.warn and not line.late
+    assert "03 ngày làm việc sau khi khắc phục" in line.deadline_text
+    apply_pulled(edesk, [transmission(got.uid, "at_hub", datetime(2027, 1, 5, 10, 0))], 2)
+    clock.set(datetime(2027, 1, 6, 9, 0))
+    line = ereceipts.ereceipt_of(edesk, got.uid)
+    assert line.deadline == datetime(2027, 1, 8, 23, 59, 59) and not line.warn
+    clock.set(datetime(2027, 1, 8, 8, 0))
+    assert ereceipts.ereceipt_of(edesk, got.uid).warn
+    clock.set(datetime(2027, 1, 9, 8, 0))
+    assert ereceipts.ereceipt_of(edesk, got.uid).late
+    assert [w.receipt_uid for w in ereceipts.ereceipts_to_watch(edesk)] == [got.uid]
+
+
+def test_daily_summary_xml_pdf_xlsx_from_stored_receipts(edesk, tmp_path):
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    add_e_range(edesk)
+    first = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    issue_receipt(edesk, payer_name="Trần Thị Bình", fee_name="Lệ phí đăng ký khai sinh", amount=8000)
+    void_receipt(edesk, first.uid, reason="Ghi sai số tiền", replacing=True)
+    issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=6000, replaces_uid=first.uid)
+    xml = ereceipts.daily_summary(edesk, NEW_YEAR.date())
+    assert_valid(xml, edesk, tmp_path, "DLBTHop")
+    rows = etree.fromstring(xml).findall("DLBTHop/NDBTHDLieu/DSDLieu/DLieu")
+    assert [(r.findtext("SBLai"), r.findtext("STien"), r.findtext("TThai")) for r in rows] == [
+        ("00000001", "4000", "1"), ("00000002", "8000", "0"), ("00000003", "6000", "3")]
+    assert rows[2].findtext("TTBLLQuan") == "Thay thế biên lai EBL01 27TAA 00000001 ngày 01/01/2027"
+    assert rows[0].findtext("GTrinh") == "Ghi sai số tiền"
+    pdf = ereceipts.daily_summary(edesk, NEW_YEAR.date(), fmt="pdf")
+    (tmp_path / "th.pdf").write_bytes(pdf)
+    words = subprocess.run(["pdftotext", "-layout", str(tmp_path / "th.pdf"), "-"], capture_output=True,
+                           text=True).stdout
+    assert "01/TH-BLĐT" in words and "00000003" in words
+    sheet = load_workbook(io.BytesIO(ereceipts.daily_summary(edesk, NEW_YEAR.date(), fmt="xlsx"))).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert ["00000001", "00000002", "00000003"] == [r[3] for r in values if r[3] and str(r[3]).startswith("000")]
+    with pytest.raises(Exception, match="Không có biên lai điện tử nào ngày 02/01/2027"):
+        ereceipts.daily_summary(edesk, datetime(2027, 1, 2).date())
+
+
+def test_registration_from_the_settings(edesk, tmp_path):
+    import subprocess
+
+    add_e_range(edesk)
+    xml = ereceipts.registration(edesk)
+    assert_valid(xml, edesk, tmp_path, "DLTKhai")
+    root = etree.fromstring(xml)
+    assert root.findtext("DLTKhai/TTChung/MST") == "2800123456"
+    assert root.findtext("DLTKhai/NDTKhai/LHSDung/BLTPLPKIn") == "1"
+    assert root.findtext("DLTKhai/NDTKhai/HTGDLCTDT/CDLQTCTN") == "1"
+    assert root.findtext("DLTKhai/NDTKhai/DSCTSSDung/CTS/Seri")
+    (tmp_path / "dk.pdf").write_bytes(ereceipts.registration(edesk, fmt="pdf"))
+    words = subprocess.run(["pdftotext", str(tmp_path / "dk.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "01/ĐKTĐ-CTĐT" in words and "2800123456" in words
