@@ -124,6 +124,11 @@ class Received(Event):
     fee_detail: Text(300)
     fee_exemption: Text(300) = ""
     workstation_no: Annotated[int, Field(ge=1, le=9, strict=True)]
+    # What the reports need (issue 13); defaults keep older ops valid. DuocThanhToanTrucTuyen 0/1/2,
+    # HoSoCoThanhPhanSoHoa, DuocLayTuKhoDMQG.
+    online_payment: Annotated[int, Field(ge=0, le=2, strict=True)] = 0
+    docs_digitised: bool = False
+    docs_reused: bool = False
 
 
 class Forwarded(Event):
@@ -167,6 +172,8 @@ class Stopped(Event):
 class Finished(Event):
     kind: Literal["finished"]
     note: Text(1000) = ""
+    result_digitised: bool = False  # the result is an electronic file (QĐ 766 4.1, 4.2)
+    result_code: Text(60) = ""  # MaKetQua
 
 
 class HandedOver(Event):

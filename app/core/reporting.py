@@ -173,8 +173,10 @@ def is_late(facts: DossierFacts, at: datetime) -> bool:
 
 
 def waiting_at(facts: DossierFacts, at: datetime) -> bool:
-    """Waiting for a supplement at `at` (the clock is stopped)."""
-    return facts.paused_since is not None and facts.paused_since < at and end_of_processing(facts) is None
+    """Waiting for a supplement at `at` (the clock is stopped): paused before `at`, not ended by then.
+    (A dossier withdrawn while waiting keeps its paused_since: the end tells it stopped waiting.)"""
+    end = end_of_processing(facts)
+    return facts.paused_since is not None and facts.paused_since < at and (end is None or end >= at)
 
 
 def in_period(facts: DossierFacts, period: Period) -> bool:

@@ -63,7 +63,7 @@ def _load(connection: Connection, uid: str) -> Row[Any]:
     return row
 
 
-def _apply(desk: Desk, uid: str, action: Action, details: Details) -> Step:
+def _apply(desk: Desk, uid: str, action: Action, details: Details, extra: dict[str, Any] | None = None) -> Step:
     calendar = desk.calendar()
     now = desk.now()
     with desk.write() as connection:
@@ -76,7 +76,8 @@ def _apply(desk: Desk, uid: str, action: Action, details: Details) -> Step:
                                due_at=fields.pop("due_at", state.due_at), **fields)
         after = advance(state, event)
         event = event.model_copy(update={"status_after": int(after.status)})
-        connection.execute(update(D).where(D.c.id == row.id).values(**columns_of(after), updated_at=now))
+        connection.execute(update(D).where(D.c.id == row.id).values(**columns_of(after), **(extra or {}),
+                                                                      updated_at=now))
         record_event(connection, dossier_id=row.id, event=event)
     return Step(event.event_id, after.status, after.due_at)
 
@@ -140,9 +141,14 @@ def stop(desk: Desk, uid: str, *, reason: str) -> Step:
     return _apply(desk, uid, Action.STOP, lambda row, now, cal: {"reason": why})
 
 
-def finish(desk: Desk, uid: str, *, note: str = "") -> Step:
-    """The result is ready at the desk."""
-    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: {"note": _note(note)})
+def finish(desk: Desk, uid: str, *, note: str = "", result_digitised: bool = False, result_code: str = "") -> Step:
+    """The result is ready at the desk; whether it is an electronic file, and its code (MaKetQua), are
+    what QĐ 766 4.1/4.2 and the national portal's export read."""
+    code = clean_text(result_code, "note", label="Mã kết quả")
+    if len(code) > 60:
+        raise ValidationError("Mã kết quả dài quá 60 ký tự.", field="result_code")
+    result = {"result_digitised": bool(result_digitised), "result_code": code}
+    return _apply(desk, uid, Action.FINISH, lambda row, now, cal: {"note": _note(note), **result}, extra=result)
 
 
 def hand_over(desk: Desk, uid: str, *, receiver: str, method: str = "desk", note: str = "") -> Step:

@@ -16,7 +16,7 @@ from app.core.fees import compute_fee
 from app.core.identity import validate_cccd
 from app.core.lifecycle import Action, Status
 from app.core.text import fold
-from app.core.vocabulary import CHANNELS, DOCUMENT_FORMS, OWNER_KINDS, RETURN_METHODS
+from app.core.vocabulary import CHANNELS, DOCUMENT_FORMS, ONLINE_PAYMENTS, OWNER_KINDS, RETURN_METHODS
 from app.services.catalogue import ProcedureInForce, version_in_force
 from app.services.clock import from_local, to_local
 from app.services.desk import Desk
@@ -63,6 +63,9 @@ class ReceptionInput:
     manual_fee: int | None = None
     summary: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    online_payment: int = 0  # DuocThanhToanTrucTuyen: 1 national portal, 2 provincial gateway (QĐ 766 3.6)
+    docs_digitised: bool = False  # components scanned or received as files (QĐ 766 4.3)
+    docs_reused: bool = False  # components taken from the national data store (QĐ 766 4.4)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ def _check_choices(form: ReceptionInput) -> None:
         raise ValidationError("Nơi nhận kết quả không hợp lệ.", field="return_method")
     if not 1 <= form.sets_count <= 50:
         raise ValidationError("Số bộ hồ sơ phải từ 1 đến 50.", field="sets_count")
+    if form.online_payment not in ONLINE_PAYMENTS:
+        raise ValidationError("Hình thức thanh toán trực tuyến không hợp lệ.", field="online_payment")
 
 
 def search_text(code: str, owner_name: str, id_number: str, phone: str) -> str:
@@ -139,6 +144,12 @@ def _owner_columns(form: ReceptionInput) -> dict[str, Any]:
     return {"owner_name": form.owner_name, "owner_kind": form.owner_kind, "owner_id_number": form.owner_id_number,
             "owner_birth_date": form.owner_birth_date, "owner_sex": form.owner_sex,
             "owner_address": form.owner_address, "owner_phone": form.owner_phone, "owner_email": form.owner_email}
+
+
+def _report_columns(form: ReceptionInput) -> dict[str, Any]:
+    """What the periodic reports read of the reception (columns and payload fields of the same names)."""
+    return {"online_payment": form.online_payment, "docs_digitised": bool(form.docs_digitised),
+            "docs_reused": bool(form.docs_reused)}
 
 
 def _allocate_code(connection: Connection, desk: Desk, day: date) -> str:
@@ -183,7 +194,7 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
             "status": int(Status.RECEIVED), "fee_amount": fee.amount, "fee_detail": fee.detail,
             "fee_exemption": fee.exemption.reason if fee.exemption else "", "pages": form.pages,
             "copies": form.copies, "workstation_no": desk.settings().workstation_no, "received_by": desk.actor,
-            "reschedule_count": 0, "rating": "", "updated_at": now,
+            "reschedule_count": 0, "rating": "", "updated_at": now, **_report_columns(form),
             "search_text": search_text(code, form.owner_name, form.owner_id_number, form.owner_phone),
         }).inserted_primary_key[0]
         connection.execute(INSERT_DOCUMENT, [
@@ -194,7 +205,7 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
                              procedure_name=procedure.name, procedure_field=procedure.field,
                              due_at=due, fee_amount=fee.amount, fee_detail=fee.detail,
                              fee_exemption=fee.exemption.reason if fee.exemption else "",
-                             workstation_no=desk.settings().workstation_no)
+                             workstation_no=desk.settings().workstation_no, **_report_columns(form))
         event = ReceivedEvent(event_id=str(uuid.uuid4()), dossier_id=uid, kind=Action.RECEIVE.value,
                               status_after=int(Status.RECEIVED), actor=desk.actor, device_time=now, **snapshot)
         record_event(connection, dossier_id=dossier_id, event=event)

@@ -54,6 +54,7 @@ class Dossier(Base):
     __table_args__ = (
         Index("ix_dossier_status_due", "status", "due_at"),
         Index("ix_dossier_received", "received_at"),
+        Index("ix_dossier_finished_received", "finished_at", "received_at"),
         CheckConstraint("status BETWEEN 1 AND 10", name="ck_dossier_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +83,13 @@ class Dossier(Base):
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
     resume_status: Mapped[int | None] = mapped_column(Integer)
     supplement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What the reports need (migration 0009): DuocThanhToanTrucTuyen 0/1/2, digitised components,
+    # components taken from the national data store, electronic result and its code (MaKetQua).
+    online_payment: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    docs_digitised: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    docs_reused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    result_digitised: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    result_code: Mapped[str] = mapped_column(String(60), default="", server_default="")
     fee_amount: Mapped[int] = mapped_column(Integer, default=0)
     fee_detail: Mapped[str] = mapped_column(String(300), default="")
     fee_exemption: Mapped[str] = mapped_column(String(300), default="")

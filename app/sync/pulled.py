@@ -33,7 +33,7 @@ from app.services.sync_state import apply_allotment, apply_day
 from app.store.models import Dossier, DossierDocument, Outbox, PulledAside, Receipt, ReceiptSeries
 from app.store.models import Event as EventRow
 from sync.canonical import canonical_json
-from sync.ops import HUB_CHANGES, Event, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
+from sync.ops import HUB_CHANGES, Event, Finished, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
 from sync.steps import STATE_COLUMNS, advance, check_claim, received_state
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,8 @@ def _dossier_row(event: Received, version_id: int) -> dict[str, Any]:
         "fee_amount": event.fee_amount, "fee_detail": event.fee_detail, "fee_exemption": event.fee_exemption,
         "pages": event.pages, "copies": event.copies, "workstation_no": event.workstation_no,
         "received_by": event.actor, "updated_at": event.device_time, **state,
+        "online_payment": event.online_payment, "docs_digitised": int(event.docs_digitised),
+        "docs_reused": int(event.docs_reused),
         "search_text": search_text(event.code, event.owner_name, event.owner_id_number, event.owner_phone),
     }
 
@@ -129,6 +131,9 @@ def _step(page: PageContext, event: Event) -> None:
     after = advance(state_of(row), event)
     check_claim(event, after)
     c.execute(UPDATE_STATE, {"did": row.id, "at": event.device_time, **columns_of(after)})
+    if isinstance(event, Finished):  # what the reports read of the result (issue 13)
+        c.execute(update(D).where(D.c.id == row.id).values(
+            result_digitised=int(event.result_digitised), result_code=event.result_code))
 
 
 def _pulled_series(connection: Connection, issued: ReceiptIssued) -> int:

@@ -35,9 +35,17 @@ def _progress(code: str, events: list[Any]) -> list[dict[str, Any]]:
              "TrangThai": e.status_after} for e in events]
 
 
+def _result(events: list[Any]) -> dict[str, Any]:
+    """What the finishing step said of the result (issue 13): electronic file or not, its code."""
+    finished = [e for e in events if e.kind == Action.FINISH.value]
+    return finished[-1].payload if finished else {}
+
+
 def hoso(dossier: Any, events: list[Any], agency_name: str) -> dict[str, Any]:
     s = dossier.snapshot
     supplements = [e for e in events if e.kind == Action.REQUEST_SUPPLEMENT.value]
+    result = _result(events)
+    scanned, reused = int(bool(s.get("docs_digitised"))), int(bool(s.get("docs_reused")))
     return {
         "MaHoSo": dossier.code, "MaTTHC": s.get("national_code") or s.get("procedure_code"),
         "TenTTHC": s.get("procedure_name", ""), "MaLinhVuc": "", "TenLinhVuc": s.get("procedure_field", ""),
@@ -50,9 +58,14 @@ def hoso(dossier: Any, events: list[Any], agency_name: str) -> dict[str, Any]:
         "NgayKetThucXuLy": portal_time(_first(events, Action.FINISH)),
         "NgayTuChoi": portal_time(_first(events, Action.REFUSE)), "TrangThaiHoSo": dossier.status,
         "HinhThuc": 1 if s.get("return_method") == "post" else 0, "DonViXuLy": agency_name, "NoiNopHoSo": agency_name,
-        "HoSoCoThanhPhanSoHoa": 0, "TaiKhoanDuocXacThucVoiVNeID": 0, "DuocThanhToanTrucTuyen": 0,
-        "TaiLieuNop": [{"TenTepDinhKem": d["name"], "IsDeleted": False, "MaThanhPhanHoSo": "", "DuocSoHoa": 0,
-                        "DuocTaiSuDung": 0} for d in s.get("documents", [])],
+        "HoSoCoThanhPhanSoHoa": scanned, "TaiKhoanDuocXacThucVoiVNeID": 0,
+        "DuocThanhToanTrucTuyen": int(s.get("online_payment") or 0),  # 0, 1 national portal, 2 provincial
+        "MaKetQua": result.get("result_code", ""),
+        "TaiLieuNop": [{"TenTepDinhKem": d["name"], "IsDeleted": False, "MaThanhPhanHoSo": "", "DuocSoHoa": scanned,
+                        "DuocTaiSuDung": reused, "DuocLayTuKhoDMQG": reused} for d in s.get("documents", [])],
+        "DanhSachGiayToKetQua": [{"TenGiayTo": s.get("procedure_name", ""), "MaThanhPhanHoSo": "",
+                                  "GiayToId": result.get("result_code", ""), "DuongDanTepTinKetQua": "",
+                                  "DuocSoHoa": int(bool(result.get("result_digitised")))}] if result else [],
         "DanhSachLePhi": [{"TenPhiLePhi": s.get("fee_detail", ""), "MaPhiLePhi": "", "HinhThucThu": 1,
                            "Gia": s["fee_amount"], "LoaiPhiLePhi": 1}] if s.get("fee_amount") else [],
         "DanhSachHoSoBoSung": [{"HoSoBoSungId": e.uid, "NguoiYeuCauBoSung": e.actor,
