@@ -51,5 +51,14 @@ install_python_packages() {
   fi
 }
 
+# Qt has no Vietnamese translation of its own strings: build ours (resources/i18n/qt_vi.ts) when it changed.
+build_translations() {
+  local ts=resources/i18n/qt_vi.ts qm=resources/i18n/qt_vi.qm
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+  fi
+}
+
 install_debian_packages
 install_python_packages
+build_translations

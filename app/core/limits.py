@@ -70,3 +70,42 @@ def checked(value: str | None, key: str, *, unprintable: Unprintable | None = No
         raise ValidationError(f"{name} có ký tự {char_name(bad)} mà giấy tờ in ra không thể hiện được; "
                               "hãy gõ lại bằng chữ tiếng Việt thông thường.", field=limit.field)
     return text
+
+
+class NeedsConfirmation(ValidationError):
+    """Unusual but possible input: the service refuses it until the official confirms `key` (the
+    form sends it back in its `confirmed` set), so the CLI and sync obey the same rule."""
+
+    code = "needs_confirmation"
+
+    def __init__(self, message: str, *, key: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class CountLimit:
+    label: str
+    most: int  # refused above
+    confirm_above: int  # asked to confirm above
+    field: str
+
+
+# Pages: a land file's papers run to a few hundred; a thousand is a pile no desk certifies at once.
+# Copies: certifying 20 copies of one paper happens (a family's papers for several offices); 9,999
+# was a typo that charged 49.995.000 đ (issue 11).
+COUNTS: dict[str, CountLimit] = {
+    "pages": CountLimit("Số trang bản chính", 1000, 100, "pages"),
+    "copies": CountLimit("Số bản", 200, 20, "copies"),
+}
+
+
+def checked_count(value: int, key: str, *, confirmed: frozenset[str] | set[str] = frozenset()) -> int:
+    """A count within 1…most; above the threshold only once the official has confirmed it."""
+    limit = COUNTS[key]
+    if not isinstance(value, int) or not 1 <= value <= limit.most:
+        raise ValidationError(f"{limit.label} phải từ 1 đến {limit.most}.", field=limit.field)
+    if value > limit.confirm_above and key not in confirmed:
+        raise NeedsConfirmation(f"{limit.label} là {value}, nhiều hơn thường lệ ({limit.confirm_above}). "
+                                "Đúng là như vậy?", key=key, field=limit.field)
+    return value

@@ -21,7 +21,7 @@ from app.services.catalogue import ProcedureInForce, version_in_force
 from app.services.clock import from_local, to_local
 from app.services.desk import Desk
 from app.services.outbox import record_event
-from app.services.text_input import clean_text
+from app.services.text_input import check_counts, check_identity, clean_text
 from app.store.models import Dossier, DossierDocument
 from sync.ops import Received as ReceivedEvent
 
@@ -63,6 +63,8 @@ class ReceptionInput:
     manual_fee: int | None = None
     summary: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    confirmed: frozenset[str] = frozenset()  # warnings the official confirmed (app.core.limits.NeedsConfirmation)
+    scanned: bool = False  # identity read from the chip card: a mismatch is an error, not a question
     online_payment: int = 0  # DuocThanhToanTrucTuyen: 1 national portal, 2 provincial gateway (QĐ 766 3.6)
     docs_digitised: bool = False  # components scanned or received as files (QĐ 766 4.3)
     docs_reused: bool = False  # components taken from the national data store (QĐ 766 4.4)
@@ -178,11 +180,14 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
     calendar = desk.calendar()
     now = desk.now()
     local_now = to_local(now)
+    check_identity(form.owner_id_number if form.owner_kind == 1 else "", form.owner_birth_date, form.owner_sex,
+                   today=local_now.date(), confirmed=form.confirmed, scanned=form.scanned)
     with desk.write() as connection:
         procedure = _in_force(desk, connection, form.procedure, local_now.date())
         docs = _clean_documents(form, procedure)
         fee = compute_fee(procedure.fee_rule, pages=form.pages, copies=form.copies, exemption=form.exemption,
                           manual_amount=form.manual_fee)
+        check_counts(form.pages, form.copies, confirmed=form.confirmed)  # after the fee rule's own bounds
         due = from_local(calendar.due_for(local_now, procedure.legal_time))
         code = _allocate_code(connection, desk, local_now.date())
         uid = str(uuid.uuid4())

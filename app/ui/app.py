@@ -15,6 +15,7 @@ from app.core.errors import DeskError
 from app.services.desk import Desk
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
+from app.ui.translation import install_vietnamese
 
 WINDOW_SIZE = (1366, 740)
 
@@ -28,6 +29,7 @@ def ensure_app() -> QApplication:
 def tell(message: str) -> None:
     """A message box before any window exists (e.g. the file is already open elsewhere)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_vietnamese(app)  # its button says "Đồng ý", not "OK"
     QMessageBox.warning(None, "Một cửa", message)
     app.processEvents()
 
@@ -68,6 +70,7 @@ def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False) -> i
     app.setApplicationName("Một cửa")
     logs.configure()  # no-op when the entry point already did it
     install_reporting()
+    install_vietnamese(app)
     try:
         desk.load()  # the settings and calendar snapshot, once, before any widget reads it
     except DeskError as error:  # e.g. stored working hours that make no calendar: say so, open nothing

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -37,6 +37,7 @@ from app.ui.action_dialog import ActionDialog
 from app.ui.errors import show_error
 from app.ui.folders import start_folder
 from app.ui.runner import Runner
+from app.ui.widgets import give_mnemonics, keyboard_table
 
 SERVICES: dict[Action, Callable[..., Any]] = {
     Action.FORWARD: processing.forward, Action.REQUEST_SUPPLEMENT: processing.request_supplement,
@@ -87,6 +88,7 @@ class DossierDetail(QDialog):
         self.timeline.horizontalHeader().setStretchLastSection(True)
         self.timeline.verticalHeader().hide()
         self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        keyboard_table(self.timeline)
         self.actions_row = QHBoxLayout()
         column = QVBoxLayout(self)
         column.addWidget(self.summary)
@@ -155,16 +157,20 @@ class DossierDetail(QDialog):
             button.clicked.connect(lambda _=False, a=action: self.ask(a))
             self.actions_row.addWidget(button)
             self.action_buttons[action] = button
-        attach = QPushButton("Đính kèm bản quét…")
+        attach = QPushButton("Đính kèm bản &quét…")
         attach.clicked.connect(lambda: self.attach())
         self.actions_row.addWidget(attach)
-        printing = QPushButton("In giấy tờ…")
+        printing = QPushButton("&In giấy tờ…")
         menu = QMenu(printing)
         for kind, paper in PAPERS.items():
             menu.addAction(paper.label, lambda k=kind: self.print_wanted.emit(k, self.uid))
         printing.setMenu(menu)
         self.actions_row.addStretch(1)
         self.actions_row.addWidget(printing)
+        row = [self.actions_row.itemAt(i).widget() for i in range(self.actions_row.count())]
+        give_mnemonics([w for w in row if isinstance(w, QPushButton)], set())
+        first = next(iter(self.action_buttons.values()), printing)
+        first.setFocus(Qt.FocusReason.OtherFocusReason)  # the next step is one Enter away
 
     def attach(self, path: str | None = None) -> None:
         """A scan of the papers, kept with the dossier and sent upstream on its own channel."""

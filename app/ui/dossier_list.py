@@ -26,6 +26,7 @@ from app.services.queries import DossierRow, ListFilter, fields, list_page, scan
 from app.ui.dossier_model import COL_OWNER, COL_PROCEDURE, DossierTableModel
 from app.ui.errors import show_error
 from app.ui.runner import Runner
+from app.ui.widgets import keyboard_table, search_leads_to
 
 PAGE = 200
 SEARCH_DELAY_MS = 150
@@ -83,8 +84,10 @@ class DossierListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_PROCEDURE, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda index: self.opened.emit(self.model.row_at(index.row()).uid))
+        keyboard_table(self.table)
+        # `activated` is Enter and a double-click both: listening to doubleClicked too opened a dossier twice.
         self.table.activated.connect(lambda index: self.opened.emit(self.model.row_at(index.row()).uid))
+        search_leads_to(self.search, self.table)
         self.count_label = QLabel()
         column = QVBoxLayout(self)
         column.addWidget(self.search)

@@ -7,8 +7,18 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox, QPushButton, QTabWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+)
 
 from app.core.errors import DeskError
 from app.services.clock import show
@@ -20,6 +30,7 @@ from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
 from app.ui.dossier_model import DossierTableModel
 from app.ui.errors import show_error
+from app.ui.feedback import ReceptionBanner, receipt_numbers
 from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month, today
 from app.ui.print_dialog import PrintDialog, PrintJob
 from app.ui.receipts_view import ReceiptsView
@@ -28,7 +39,10 @@ from app.ui.runner import Runner
 from app.ui.settings_view import SettingsView
 from app.ui.sync_scheduler import SyncScheduler
 from app.ui.sync_view import SyncView
+from app.ui.widgets import give_mnemonics, mnemonic_letter
 
+ENROLL_FIRST = ("Máy trạm này chưa đăng ký với hệ thống cấp trên nên chưa gửi được gì: hãy xin quản trị cấp trên "
+                "một mã đăng ký rồi bấm «Đăng ký máy trạm…»; trong lúc chờ, mọi hồ sơ vẫn được lưu an toàn trên máy.")
 STATUS_REFRESH_MS = 30_000
 CLOCK_WARNING_S = 300
 
@@ -61,6 +75,8 @@ class MainWindow(QMainWindow):
                  autostart_sync: bool = True) -> None:
         super().__init__()
         self.desk = desk
+        self._focused_once = False
+        self.enroll_question: QMessageBox | None = None
         self.runner = runner or Runner(parent=self)
         # Printing rasterises pages for seconds: its own worker, so the desk's database work never waits.
         self.print_runner = runner or Runner(parent=self)
@@ -69,6 +85,7 @@ class MainWindow(QMainWindow):
         settings = desk.settings()
         self.setWindowTitle(f"Một cửa – {settings.agency_name} ({settings.agency_id})")
         self.tabs = QTabWidget()
+        self.details: dict[str, DossierDetail] = {}  # one window per dossier
         self.reception = ReceptionView(desk, self.runner)
         self.dossiers = DossierListView(desk, self.runner)
         self.tabs.addTab(self.reception, "Tiếp nhận")
@@ -82,8 +99,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.sync_status = QLabel()
-        self.sync_button = QPushButton("Đồng bộ ngay")
-        self.sync_button.clicked.connect(self.scheduler.sync_now)
+        # F5 rather than an Alt+letter: the status bar is on screen with every tab, whose letters it would steal.
+        self.sync_button = QPushButton("Đồng bộ ngay (F5)")
+        self.sync_button.setShortcut(QKeySequence("F5"))
+        self.sync_button.clicked.connect(self.sync_now)
+        # The sync screen's own button too: on an unenrolled desk it must explain, not do nothing.
+        self.sync_view.sync_button.clicked.disconnect()
+        self.sync_view.sync_button.clicked.connect(self.sync_now)
         self.statusBar().addPermanentWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.sync_button)
@@ -95,6 +117,9 @@ class MainWindow(QMainWindow):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._paper_menu)
         self._menus()
+        self._screen_keys()
+        self._mnemonics()
+        self.tabs.currentChanged.connect(self._screen_shown)
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS, timeout=self.update_status)
         self._status_timer.start()
         self._restore_geometry()
@@ -111,6 +136,63 @@ class MainWindow(QMainWindow):
     @property
     def search(self) -> QLineEdit:
         return self.dossiers.search
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._focused_once:  # typing the procedure works at once, without a Tab first
+            self._focused_once = True
+            self.reception.procedure_search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _screen_keys(self) -> None:
+        """Ctrl+1…Ctrl+9 switch screens from anywhere in the window; the menu shows the keys."""
+        screens = self.menuBar().addMenu("&Màn hình")
+        for index in range(min(self.tabs.count(), 9)):
+            action = QAction(self.tabs.tabText(index).replace("&", ""), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+            screens.addAction(action)
+            self.addAction(action)  # works while the menu bar is hidden or another widget has focus
+            self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+
+    def _mnemonics(self) -> None:
+        """Every button of every screen shows its Alt+letter, unique among what is on screen with it
+        (the menu bar's letters are taken first)."""
+        shared = {mnemonic_letter(action.text()) for action in self.menuBar().actions()}
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            taken = shared | {mnemonic_letter(label.text()) for label in page.findChildren(QLabel)}
+            taken |= {mnemonic_letter(box.text()) for box in page.findChildren(QAbstractButton)}
+            give_mnemonics(page.findChildren(QPushButton), taken)
+
+    def _screen_shown(self, index: int) -> None:
+        """Each screen starts with the keyboard where its work starts."""
+        first = {self.reception: self.reception.procedure_search, self.dossiers: self.dossiers.search}
+        widget = first.get(self.tabs.widget(index))
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.tabs.widget(index).focusNextChild()
+
+    def sync_now(self) -> None:
+        """On an unenrolled desk, say in one sentence what enrollment is, with its button."""
+        if self.scheduler.enrolled:
+            self.scheduler.sync_now()
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, "Chưa đăng ký máy trạm", ENROLL_FIRST,
+                          QMessageBox.StandardButton.NoButton, self)
+        enroll = box.addButton("Đăng &ký máy trạm…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Để &sau", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(enroll)
+
+        def answered() -> None:
+            if box.clickedButton() is enroll:
+                self.tabs.setCurrentWidget(self.sync_view)
+                self.sync_view.open_enroll()
+
+        box.finished.connect(lambda _: answered())
+        box.open()
+        self.enroll_question = box
 
     def refresh(self) -> None:
         self.dossiers.reload()
@@ -131,16 +213,36 @@ class MainWindow(QMainWindow):
         got = result.received
         self.statusBar().showMessage(f"Đã tiếp nhận hồ sơ {got.code}.", 15_000)
         self.refresh()
+        banner = ReceptionBanner(self.reception, result)
+        self.runner.run(lambda: receipt_numbers(self.desk, got.uid), banner.receipts_known, lambda _: None)
         if not self.reception.print_now.isChecked():
+            banner.show()
             return
-        def then_receipt(slip: PrintDialog) -> None:
-            if result.receipt_uid:
-                slip.finished.connect(lambda _: self.open_print(lambda: dossier_job(self.desk, "receipt", got.uid)))
 
-        self.open_print(lambda: dossier_job(self.desk, "slip", got.uid), then_receipt)
+        def slip_done(slip: PrintDialog) -> None:
+            def closed(code: int) -> None:
+                banner.printed("giấy tiếp nhận", code == QDialog.DialogCode.Accepted)
+                if result.receipt_uid:
+                    self.open_print(lambda: dossier_job(self.desk, "receipt", got.uid), receipt_done)
+
+            slip.finished.connect(closed)
+
+        def receipt_done(receipt: PrintDialog) -> None:
+            receipt.finished.connect(lambda code: banner.printed("biên lai", code == QDialog.DialogCode.Accepted))
+
+        self.open_print(lambda: dossier_job(self.desk, "slip", got.uid), slip_done)
 
     def open_detail(self, uid: str) -> DossierDetail:
+        """One window per dossier: asking again raises the open one."""
+        existing = self.details.get(uid)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
         detail = DossierDetail(self.desk, self.runner, uid, self)
+        self.details[uid] = detail
+        detail.finished.connect(lambda _: self.details.pop(uid, None))
         detail.changed.connect(self.refresh)
         detail.changed.connect(self.scheduler.changed_locally)
         detail.print_wanted.connect(lambda kind, dossier: self.open_print(

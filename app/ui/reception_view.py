@@ -1,14 +1,14 @@
 """The reception screen: pick a procedure, scan or type the applicant, check the documents, see
-the fee and the due time live, and receive. Keyboard first: a handheld scanner types the chip
-card's QR into the scan box and ends with Enter."""
+the fee and the due time live, and receive. Keyboard first: focus starts in the procedure search,
+Enter picks and moves on, a handheld scanner's QR lands in the scan box from any field, every field
+and button has its Alt+letter, Ctrl+Enter receives, and a banner then says what was done."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -20,28 +20,31 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.errors import DeskError, ValidationError
 from app.core.fees import compute_fee
-from app.core.identity import parse_cccd_qr
+from app.core.identity import CccdCard, parse_cccd_qr
+from app.core.limits import COUNTS, LIMITS, NeedsConfirmation
 from app.core.money import amount_in_words, format_vnd
 from app.core.text import fold
 from app.core.wording import short_moment
-from app.services.catalogue import DOCUMENT_FORMS, ProcedureInForce, list_procedures
+from app.services.catalogue import ProcedureInForce, list_procedures
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.reception import CHANNELS, RETURN_METHODS, DocumentInput, ReceptionInput
 from app.services.reception_flow import Counter, receive_at_counter
+from app.services.text_input import check_identity, clean_text, parse_birth_date
 from app.ui.errors import show_error
+from app.ui.reception_parts import ScanCatcher, add_document, chosen_documents, documents_table
 from app.ui.runner import Runner
-from app.ui.widgets import error_label
+from app.ui.widgets import confirm_box, error_label, keyboard_table
 
 FIELDS = ("owner_name", "cccd", "owner_birth_date", "owner_phone", "owner_email", "owner_address")
+WARNING_STYLE = "color: #8a5300;"
+BANNER_STYLE = "background: #e6f4ea; color: #1b5e20; border: 1px solid #a8d5b5; padding: 6px; font-weight: bold;"
 
 
 class ReceptionView(QWidget):
@@ -52,11 +55,25 @@ class ReceptionView(QWidget):
         self.desk, self.runner = desk, runner
         self.procedures: list[ProcedureInForce] = []
         self.errors: dict[str, QLabel] = {}
-        layout = QHBoxLayout(self)
-        layout.addWidget(self._procedure_box(), 3)
-        layout.addWidget(self._owner_box(), 4)
-        layout.addWidget(self._dossier_box(), 5)
+        self.confirmed: set[str] = set()  # warnings confirmed for the dossier on the form
+        self.card: CccdCard | None = None  # the last scanned card, while the form still shows it
+        self.question = None  # the open confirmation, for tests that answer it by keys
+        self.banner = QLabel(wordWrap=True, styleSheet=BANNER_STYLE)
+        self.banner.hide()
+        columns = QHBoxLayout()
+        columns.addWidget(self._procedure_box(), 3)
+        columns.addWidget(self._owner_box(), 4)
+        columns.addWidget(self._dossier_box(), 5)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(columns, 1)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.submit)
+        self.catcher = ScanCatcher(self.scan, self.apply_scan)
+        self.catcher.watch(*self.findChildren(QLineEdit), *self.findChildren(QAbstractSpinBox),
+                           *self.findChildren(QComboBox), *self.findChildren(QCheckBox),
+                           *self.findChildren(QPushButton), self.procedure_list, self.documents)
+        self._live_checks()
         self.load_procedures()
 
     # -- building ---------------------------------------------------------------------------
@@ -68,45 +85,58 @@ class ReceptionView(QWidget):
 
     def _procedure_box(self) -> QGroupBox:
         box = QGroupBox("1. Thủ tục")
-        self.procedure_search = QLineEdit(placeholderText="Gõ tên, mã hoặc lĩnh vực (không dấu được)…")
+        self.procedure_search = QLineEdit(placeholderText="Gõ tên, mã hoặc lĩnh vực (không dấu được) rồi Enter…")
         self.procedure_list = QListWidget()
+        keyboard_table(self.procedure_list)
         self.procedure_search.textChanged.connect(self._filter_procedures)
         self.procedure_search.returnPressed.connect(self._pick_first)
+        self.procedure_search.installEventFilter(self)
         self.procedure_list.currentRowChanged.connect(lambda _: self._procedure_changed())
+        self.procedure_list.activated.connect(lambda _: self.scan.setFocus())
         self.procedure_info = QLabel(wordWrap=True)
+        label = QLabel("&Tìm thủ tục:", buddy=self.procedure_search)
         column = QVBoxLayout(box)
+        column.addWidget(label)
         column.addWidget(self.procedure_search)
         column.addWidget(self.procedure_list, 1)
         column.addWidget(self.procedure_info)
         return box
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down from the procedure search goes into the list (Enter picks the first and moves on)."""
+        if (watched is self.procedure_search and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down
+                and self.procedure_list.count()):
+            self.procedure_list.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
     def _owner_box(self) -> QGroupBox:
         box = QGroupBox("2. Người nộp hồ sơ")
-        self.scan = QLineEdit(placeholderText="Quét mã QR trên thẻ CCCD vào đây rồi Enter")
+        self.scan = QLineEdit(placeholderText="Quét mã QR trên thẻ CCCD (ở ô nào cũng được) rồi Enter")
         self.scan.returnPressed.connect(self.apply_scan)
-        self.owner_name, self.cccd = QLineEdit(), QLineEdit(maxLength=12)
-        self.birth = QLineEdit(placeholderText="dd/mm/yyyy")
+        self.owner_name = QLineEdit(maxLength=LIMITS["owner_name"].max_chars)
+        self.cccd = QLineEdit(maxLength=12)
+        self.birth = QLineEdit(placeholderText="dd/mm/yyyy hoặc ddmmyyyy")
         self.sex = QComboBox()
         self.sex.addItems(["", "Nam", "Nữ"])
-        self.address, self.phone, self.email = QLineEdit(), QLineEdit(), QLineEdit()
+        self.address = QLineEdit(maxLength=LIMITS["owner_address"].max_chars)
+        self.phone, self.email = QLineEdit(maxLength=15), QLineEdit(maxLength=LIMITS["owner_email"].max_chars)
         form = QFormLayout(box)
-        form.addRow("Quét QR", self.scan)
+        form.addRow("&Quét QR", self.scan)
         form.addRow("", self._error_label("qr"))
-        rows = (("Họ và tên", self.owner_name, "owner_name"), ("Số CCCD", self.cccd, "cccd"),
-                ("Ngày sinh", self.birth, "owner_birth_date"), ("Giới tính", self.sex, None),
-                ("Địa chỉ", self.address, "owner_address"), ("Điện thoại", self.phone, "owner_phone"),
-                ("Email", self.email, "owner_email"))
+        rows = (("&Họ và tên", self.owner_name, "owner_name"), ("Số &CCCD", self.cccd, "cccd"),
+                ("Ngày &sinh", self.birth, "owner_birth_date"), ("Giớ&i tính", self.sex, "owner_sex"),
+                ("Đị&a chỉ", self.address, "owner_address"), ("Điện th&oại", self.phone, "owner_phone"),
+                ("&Email", self.email, "owner_email"))
         for label, widget, key in rows:
             form.addRow(label, widget)
-            if key:
-                form.addRow("", self._error_label(key))
+            form.addRow("", self._error_label(key))
         return box
 
     def _dossier_box(self) -> QGroupBox:
         box = QGroupBox("3. Hồ sơ, phí và hẹn trả")
-        self.documents = QTableWidget(0, 3)
-        self.documents.setHorizontalHeaderLabels(["Giấy tờ", "Hình thức", "Số lượng"])
-        self.documents.horizontalHeader().setStretchLastSection(False)
+        self.documents = documents_table()
         self.documents.setColumnWidth(0, 300)
         self.sets = QSpinBox(minimum=1, maximum=50, value=1)
         self.channel, self.return_method = QComboBox(), QComboBox()
@@ -114,30 +144,34 @@ class ReceptionView(QWidget):
             self.channel.addItem(label, key)
         for key, label in RETURN_METHODS.items():
             self.return_method.addItem(label, key)
-        self.pages, self.copies = QSpinBox(minimum=1, maximum=10_000), QSpinBox(minimum=1, maximum=10_000)
+        self.pages = QSpinBox(minimum=1, maximum=COUNTS["pages"].most)
+        self.copies = QSpinBox(minimum=1, maximum=COUNTS["copies"].most)
         self.exemption = QComboBox()
         self.manual_fee = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000, suffix=" đ")
         self.fee_label, self.due_label = QLabel(wordWrap=True), QLabel(wordWrap=True)
         self.fee_label.setStyleSheet("font-weight: bold;")
         self.due_label.setStyleSheet("font-weight: bold;")
-        self.print_now = QCheckBox("In giấy tiếp nhận và biên lai ngay", checked=True)
-        self.hand_over_now = QCheckBox("Trả kết quả ngay tại quầy (thủ tục giải quyết trong ngày)")
-        self.submit_button = QPushButton("Tiếp nhận (Ctrl+Enter)")
+        self.print_now = QCheckBox("In giấy tiếp nhận và biên &lai ngay", checked=True)
+        self.hand_over_now = QCheckBox("Trả kết quả ngay tại quầ&y (thủ tục giải quyết trong ngày)")
+        self.submit_button = QPushButton("Tiếp &nhận (Ctrl+Enter)")
         self.submit_button.clicked.connect(self.submit)
-        clear = QPushButton("Nhập hồ sơ mới")
-        clear.clicked.connect(self.clear)
+        clear = QPushButton("&Xóa, nhập hồ sơ mới")
+        clear.clicked.connect(lambda: self.clear())
         form = QFormLayout()
         form.addRow("Số bộ hồ sơ", self.sets)
-        form.addRow("Kênh nộp", self.channel)
+        form.addRow("&Kênh nộp", self.channel)
         form.addRow("Nhận kết quả", self.return_method)
-        form.addRow("Số trang bản chính", self.pages)
-        form.addRow("Số bản", self.copies)
-        form.addRow("Miễn phí, lệ phí", self.exemption)
-        form.addRow("Mức thu (HĐND tỉnh)", self.manual_fee)
+        form.addRow("Số t&rang bản chính", self.pages)
+        form.addRow("", self._error_label("pages"))
+        form.addRow("Số &bản", self.copies)
+        form.addRow("", self._error_label("copies"))
+        form.addRow("Miễn &phí, lệ phí", self.exemption)
+        form.addRow("Mức th&u (HĐND tỉnh)", self.manual_fee)
         form.addRow("", self._error_label("fee"))
         column = QVBoxLayout(box)
-        column.addWidget(QLabel("Thành phần hồ sơ đã nhận:"))
+        column.addWidget(QLabel("&Danh sách giấy tờ đã nhận:", buddy=self.documents))
         column.addWidget(self.documents, 1)
+        column.addWidget(self._error_label("documents"))
         column.addLayout(form)
         column.addWidget(self.fee_label)
         column.addWidget(self.due_label)
@@ -152,6 +186,59 @@ class ReceptionView(QWidget):
             spin.valueChanged.connect(self.update_quote)
         self.exemption.currentIndexChanged.connect(self.update_quote)
         return box
+
+    def _live_checks(self) -> None:
+        """The services' rules echoed at each field as it is typed; an error goes when the field is fixed."""
+        for widget, key, limit in ((self.owner_name, "owner_name", "owner_name"),
+                                   (self.address, "owner_address", "owner_address"),
+                                   (self.email, "owner_email", "owner_email")):
+            widget.textChanged.connect(lambda text, k=key, lim=limit: self._check_text(k, lim, text))
+        self.phone.textChanged.connect(lambda _: self._show_error("owner_phone", ""))
+        self.cccd.textChanged.connect(self._cccd_typed)
+        self.birth.textChanged.connect(lambda _: self._check_identity())
+        self.sex.currentIndexChanged.connect(lambda _: self._check_identity())
+        self.pages.valueChanged.connect(lambda _: self._count_changed("pages"))
+        self.copies.valueChanged.connect(lambda _: self._count_changed("copies"))
+        self.scan.textChanged.connect(lambda text: self._show_error("qr", "") if text else None)
+
+    def _check_text(self, key: str, limit: str, text: str) -> None:
+        try:
+            clean_text(text, limit)
+        except DeskError as error:
+            self._show_error(key, error.message)
+            return
+        self._show_error(key, "")
+
+    def _cccd_typed(self, text: str) -> None:
+        if len(text) == 12 and text.isdigit() and not self.sex.currentText():
+            digit = int(text[3])
+            self.sex.setCurrentText("Nam" if digit % 2 == 0 else "Nữ")  # the 4th digit says it
+        self._check_identity()
+
+    def _count_changed(self, key: str) -> None:
+        self.confirmed.discard(key)
+        limit, value = COUNTS[key], (self.pages if key == "pages" else self.copies).value()
+        self._show_error(key, f"{limit.label} nhiều hơn thường lệ: sẽ hỏi lại khi tiếp nhận."
+                         if value > limit.confirm_above else "", warning=True)
+
+    def _check_identity(self) -> None:
+        """Birth date and CCCD checked together as they are typed: an error in red, a mismatch as a
+        warning (asked again at reception), nothing once both agree."""
+        self.confirmed.discard("cccd_mismatch")
+        self._show_error("owner_birth_date", "")
+        self._show_error("cccd", "")
+        number = self.cccd.text().strip()
+        try:
+            birth = parse_birth_date(self.birth.text())
+            check_identity(number if len(number) == 12 else "", birth, self.sex.currentText(),
+                           today=to_local(self.desk.now()).date())
+        except NeedsConfirmation as warning:
+            self._show_error("cccd", warning.message.replace(" Vẫn tiếp nhận với thông tin đã nhập?", ""),
+                             warning=True)
+        except DeskError as error:
+            if error.field == "owner_birth_date" and len(self.birth.text().strip()) < 8:
+                return  # still being typed
+            self._show_error(error.field if error.field in self.errors else "cccd", error.message)
 
     # -- procedures -------------------------------------------------------------------------
     def load_procedures(self) -> None:
@@ -196,8 +283,10 @@ class ReceptionView(QWidget):
         self.procedure_info.setText(f"<b>{procedure.name}</b><br/>Thời hạn: {procedure.legal_time.describe()}"
                                     f"<br/><i>{procedure.legal_basis}</i>")
         for document in procedure.documents:
-            self._add_document(document["name"], document.get("form", "original"), int(document.get("quantity", 1)),
-                               document.get("required", True))
+            add_document(self.documents, document["name"], document.get("form", "original"),
+                         int(document.get("quantity", 1)), document.get("required", True))
+        if self.documents.rowCount():
+            self.documents.setCurrentCell(0, 0)
         for exemption in procedure.fee_rule.exemptions:
             self.exemption.addItem(exemption.reason, exemption.code)
         rule = procedure.fee_rule
@@ -207,20 +296,6 @@ class ReceptionView(QWidget):
         self.hand_over_now.setEnabled(procedure.legal_time.kind == "same_day")
         self.hand_over_now.setChecked(False)
         self.update_quote()
-
-    def _add_document(self, name: str, form: str, quantity: int, checked: bool) -> None:
-        row = self.documents.rowCount()
-        self.documents.insertRow(row)
-        item = QTableWidgetItem(name)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.documents.setItem(row, 0, item)
-        forms = QComboBox()
-        for key, label in DOCUMENT_FORMS.items():
-            forms.addItem(label, key)
-        forms.setCurrentIndex(max(0, forms.findData(form)))
-        self.documents.setCellWidget(row, 1, forms)
-        self.documents.setCellWidget(row, 2, QSpinBox(minimum=1, maximum=100, value=quantity))
 
     # -- live quote -------------------------------------------------------------------------
     def update_quote(self) -> None:
@@ -249,10 +324,11 @@ class ReceptionView(QWidget):
     # -- scanning ---------------------------------------------------------------------------
     def apply_scan(self) -> None:
         """Fills the applicant from the chip card's QR; never logs or keeps the raw string."""
+        self.catcher.done()
         text = self.scan.text()
         self.scan.clear()
         try:
-            card = parse_cccd_qr(text)
+            card = parse_cccd_qr(text, today=to_local(self.desk.now()).date())
         except DeskError as error:
             self._show_error("qr", error.message)
             return
@@ -262,32 +338,24 @@ class ReceptionView(QWidget):
         self.birth.setText(f"{card.birth_date:%d/%m/%Y}")
         self.sex.setCurrentText(card.sex)
         self.address.setText(card.address)
+        self.card = card
         self.phone.setFocus()
 
+    def _scanned(self) -> bool:
+        """The form still shows the scanned card as read (an edit makes it typed input)."""
+        card = self.card
+        return card is not None and (self.cccd.text(), self.birth.text(), self.sex.currentText()) == (
+            card.number, f"{card.birth_date:%d/%m/%Y}", card.sex)
+
     # -- submitting -------------------------------------------------------------------------
-    def _show_error(self, key: str, message: str) -> None:
+    def _show_error(self, key: str, message: str, *, warning: bool = False) -> None:
         label = self.errors.get(key, self.errors["form"])
+        label.setStyleSheet(WARNING_STYLE if warning else "color: #b00020;")
         label.setText(message)
         label.setVisible(bool(message))
 
-    def _birth_date(self) -> date | None:
-        text = self.birth.text().strip()
-        if not text:
-            return None
-        try:
-            day, month, year = (int(part) for part in text.replace("-", "/").split("/"))
-            return date(year, month, day)
-        except ValueError:
-            raise ValidationError("Ngày sinh phải theo dạng dd/mm/yyyy.", field="owner_birth_date") from None
-
     def _documents(self) -> tuple[DocumentInput, ...]:
-        chosen = []
-        for row in range(self.documents.rowCount()):
-            item = self.documents.item(row, 0)
-            if item.checkState() == Qt.CheckState.Checked:
-                chosen.append(DocumentInput(item.text(), self.documents.cellWidget(row, 1).currentData(),
-                                            self.documents.cellWidget(row, 2).value()))
-        return tuple(chosen)
+        return tuple(DocumentInput(name, form, quantity) for name, form, quantity in chosen_documents(self.documents))
 
     def form(self) -> ReceptionInput:
         procedure = self.current_procedure()
@@ -295,16 +363,21 @@ class ReceptionView(QWidget):
             raise ValidationError("Hãy chọn thủ tục.", field="form")
         return ReceptionInput(
             procedure.code, self.owner_name.text(), owner_id_number=self.cccd.text(),
-            owner_birth_date=self._birth_date(), owner_sex=self.sex.currentText(), owner_address=self.address.text(),
+            owner_birth_date=parse_birth_date(self.birth.text()), owner_sex=self.sex.currentText(),
+            owner_address=self.address.text(),
             owner_phone=self.phone.text(), owner_email=self.email.text(), documents=self._documents(),
             sets_count=self.sets.value(), channel=self.channel.currentData(),
             return_method=self.return_method.currentData(), pages=self.pages.value(), copies=self.copies.value(),
             exemption=self.exemption.currentData(), manual_fee=self._manual_amount(procedure),
+            confirmed=frozenset(self.confirmed), scanned=self._scanned(),
         )
 
     def submit(self) -> None:
+        if not self.submit_button.isEnabled():
+            return  # a reception is on its way
         for key in self.errors:
             self._show_error(key, "")
+        self.banner.hide()
         try:
             form = self.form()
         except DeskError as error:
@@ -317,16 +390,46 @@ class ReceptionView(QWidget):
 
     def _refused(self, error: Exception) -> None:
         self.submit_button.setEnabled(True)
-        if isinstance(error, DeskError):
+        if isinstance(error, NeedsConfirmation):
+            self._ask(error)
+        elif isinstance(error, DeskError):
             self._show_error(error.field if error.field in self.errors else "form", error.message)
+            widget = self._field_widget(error.field)
+            if widget is not None:
+                widget.setFocus()
         else:
             show_error(self, error)
 
+    def _ask(self, warning: NeedsConfirmation) -> None:
+        """Unusual input: the official confirms with Enter (received as typed) or goes back with Esc."""
+        self._show_error(warning.field if warning.field in self.errors else "form", warning.message, warning=True)
+
+        def yes() -> None:
+            self.confirmed.add(warning.key)
+            self.submit()
+
+        def back() -> None:
+            widget = self._field_widget(warning.field)
+            if widget is not None:
+                widget.setFocus()
+
+        self.question = confirm_box(self, "Xin xác nhận", warning.message, "&Có, tiếp nhận", yes, back)
+
+    def _field_widget(self, key: str | None) -> QWidget | None:
+        return {"owner_name": self.owner_name, "cccd": self.cccd, "owner_birth_date": self.birth,
+                "owner_sex": self.sex, "owner_address": self.address, "owner_phone": self.phone,
+                "owner_email": self.email, "pages": self.pages, "copies": self.copies, "documents": self.documents,
+                "qr": self.scan}.get(key or "")
+
     def _done(self, result: Counter) -> None:
         self.submit_button.setEnabled(True)
-        self._show_error("form", result.receipt_problem)
         self.received.emit(result)
         self.clear(keep_message=bool(result.receipt_problem))
+        self._show_error("form", result.receipt_problem)
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
 
     def clear(self, keep_message: bool = False) -> None:
         for widget in (self.scan, self.owner_name, self.cccd, self.birth, self.address, self.phone, self.email):
@@ -335,6 +438,8 @@ class ReceptionView(QWidget):
         for key in self.errors:
             if not (keep_message and key == "form"):
                 self._show_error(key, "")
+        self.confirmed.clear()
+        self.card = None
         self.sets.setValue(1)
         self.pages.setValue(1)
         self.copies.setValue(1)

@@ -4,7 +4,7 @@ and the holiday table of each year."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -17,24 +17,27 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.errors import DeskError
+from app.core.money import format_vnd
 from app.services.admin import update_settings
 from app.services.calendar_data import clear_day, list_holidays, set_day
-from app.services.catalogue import ProcedureInForce, list_procedures, record_version
+from app.services.catalogue import ProcedureInForce, list_procedures, parse_legal_time, record_version
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.papers import fee_summary
 from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
-from app.ui.widgets import error_label
+from app.ui.widgets import confirm_box, error_label, fit_columns, keyboard_table, say
 
 
 class SettingsView(QWidget):
@@ -42,15 +45,23 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self.desk, self.runner = desk, runner
         self.procedures: list[ProcedureInForce] = []
-        columns = QHBoxLayout(self)
+        self.question: QMessageBox | None = None  # the open confirmation, for tests that answer it by keys
+        # Three pages, so at 1366×768 the catalogue and the holiday table get the whole height (issue 11 §7).
+        self.sections = QTabWidget()
+        self.sections.addTab(self._catalogue_box(), "Danh mục thủ tục")
+        settings_page = QWidget()
+        columns = QHBoxLayout(settings_page)
         left = QVBoxLayout()
-        left.addWidget(self._catalogue_box(), 1)
-        left.addWidget(self._papers_box())
-        columns.addLayout(left, 5)
+        left.addWidget(self._settings_box())
+        left.addStretch(1)
+        columns.addLayout(left, 1)
         right = QVBoxLayout()
-        right.addWidget(self._settings_box())
-        right.addWidget(self._holiday_box(), 1)
-        columns.addLayout(right, 4)
+        right.addWidget(self._papers_box())
+        right.addStretch(1)
+        columns.addLayout(right, 1)
+        self.sections.addTab(settings_page, "Cài đặt máy trạm và giấy tờ in")
+        self.sections.addTab(self._holiday_box(), "Ngày nghỉ, ngày làm bù")
+        QVBoxLayout(self).addWidget(self.sections)
         self.reload()
 
     # -- catalogue ---------------------------------------------------------------------------
@@ -61,48 +72,94 @@ class SettingsView(QWidget):
         self.catalogue.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.catalogue.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.catalogue.verticalHeader().hide()
+        keyboard_table(self.catalogue)
+        fit_columns(self.catalogue, stretch=(0, 4), widths={2: 260})
+        self.catalogue.itemSelectionChanged.connect(self._version_from_selected)
         self.effective = QDateEdit(QDate.currentDate().addDays(1), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.days = QSpinBox(minimum=0, maximum=90, specialValueText="Trong ngày")
         self.amount = QSpinBox(minimum=0, maximum=100_000_000, singleStep=1000, suffix=" đ")
+        self.version_from = QLabel(wordWrap=True)
         self.version_error = error_label()
-        record = QPushButton("Ghi mức mới cho thủ tục đã chọn")
+        for signal in (self.effective.dateChanged, self.days.valueChanged, self.amount.valueChanged):
+            signal.connect(lambda _: say(self.version_error, ""))  # a message goes once its field is changed
+        record = QPushButton("Ghi mức mới cho thủ tục đã &chọn…")
         record.clicked.connect(self.record_new_version)
         form = QFormLayout()
-        form.addRow("Áp dụng từ ngày", self.effective)
-        form.addRow("Thời hạn (ngày làm việc)", self.days)
-        form.addRow("Mức thu (cố định)", self.amount)
+        form.addRow("Đang áp dụng", self.version_from)
+        form.addRow("Áp dụng mức mới từ &ngày", self.effective)
+        form.addRow("Thời &hạn mới (ngày làm việc)", self.days)
+        form.addRow("Mức th&u mới", self.amount)
         column = QVBoxLayout(box)
         column.addWidget(self.catalogue, 1)
-        column.addWidget(QLabel("Thay đổi thời hạn hoặc mức thu: hồ sơ đã nhận vẫn giữ mức cũ."))
+        column.addWidget(QLabel("Thay đổi thời hạn hoặc mức thu: chọn thủ tục, sửa mức mới, rồi ghi. "
+                                "Hồ sơ đã nhận vẫn giữ mức cũ."))
         column.addLayout(form)
         column.addWidget(self.version_error)
         column.addWidget(record)
         return box
 
-    def record_new_version(self) -> None:
+    def selected_procedure(self) -> ProcedureInForce | None:
         rows = self.catalogue.selectionModel().selectedRows()
-        if not rows:
-            self.version_error.setText("Hãy chọn một thủ tục trong danh mục.")
+        return self.procedures[rows[0].row()] if rows and rows[0].row() < len(self.procedures) else None
+
+    def _version_from_selected(self) -> None:
+        """The form starts from the selected version: pressing it unedited changes nothing."""
+        procedure = self.selected_procedure()
+        say(self.version_error, "")
+        if procedure is None:
+            self.version_from.setText("")
             return
-        procedure = self.procedures[rows[0].row()]
-        rule = procedure.fee_rule
-        version = {
+        self.version_from.setText(f"{procedure.legal_time.describe()}; {fee_summary(procedure)} "
+                                  f"(từ {procedure.effective_from:%d/%m/%Y})")
+        self.days.setValue(procedure.legal_time.days if procedure.legal_time.kind == "working_days" else 0)
+        has_amount = procedure.fee_rule.amount is not None
+        self.amount.setEnabled(has_amount)
+        self.amount.setValue(procedure.fee_rule.amount or 0)
+        tomorrow = to_local(self.desk.now()).date() + timedelta(days=1)
+        self.effective.setDate(max(tomorrow, procedure.effective_from + timedelta(days=1)))
+
+    def new_version(self, procedure: ProcedureInForce) -> dict[str, Any]:
+        fee = _rule_data(procedure)
+        if procedure.fee_rule.amount is not None:
+            fee["amount"] = self.amount.value()
+        return {
             "effective_from": self.effective.date().toPython().isoformat(),
             "legal_time": {"kind": "same_day"} if self.days.value() == 0 else
             {"kind": "working_days", "days": self.days.value()},
-            "fee": {"kind": "fixed", "name": rule.name, "amount": self.amount.value(), "unit": rule.unit}
-            if self.amount.value() else _rule_data(procedure),
-            "documents": procedure.documents, "legal_basis": procedure.legal_basis,
+            "fee": fee, "documents": procedure.documents, "legal_basis": procedure.legal_basis,
         }
 
+    def record_new_version(self) -> None:
+        """Shows old → new with the effective date and asks; Enter records, Esc goes back."""
+        procedure = self.selected_procedure()
+        if procedure is None:
+            say(self.version_error, "Hãy chọn một thủ tục trong danh mục.")
+            return
+        version = self.new_version(procedure)
+        changes = version_changes(procedure, version)
+        if not changes:
+            say(self.version_error, "Mức mới giống hệt mức đang áp dụng: hãy sửa thời hạn hoặc mức thu trước khi ghi.")
+            return
+        day = self.effective.date().toPython()
+        text = (f"{procedure.name}\n\n" + "\n".join(changes)
+                + f"\n\nÁp dụng từ ngày {day:%d/%m/%Y}; hồ sơ nhận trước ngày đó vẫn giữ mức cũ. Ghi mức mới?")
+        self.question = confirm_box(self, "Xác nhận mức mới", text, "&Ghi mức mới",
+                                    lambda: self._record(procedure, version))
+
+    def _record(self, procedure: ProcedureInForce, version: dict[str, Any]) -> None:
         def failed(error: Exception) -> None:
             if isinstance(error, DeskError):
-                self.version_error.setText(error.message)
+                say(self.version_error, error.message)
             else:
                 show_error(self, error)
 
-        self.runner.run(lambda: record_version(self.desk, procedure.code, version),
-                        lambda _: (self.version_error.setText("Đã ghi mức mới."), self.reload()), failed)
+        def done(_: Any) -> None:
+            self.reload()
+            # After the reload has shown the new version (the runner keeps order), which resets the form.
+            self.runner.run(lambda: None, lambda _: say(self.version_error, "Đã ghi mức mới.", ok=True),
+                            lambda e: show_error(self, e))
+
+        self.runner.run(lambda: record_version(self.desk, procedure.code, version), done, failed)
 
     # -- settings ----------------------------------------------------------------------------
     def _settings_box(self) -> QGroupBox:
@@ -144,10 +201,10 @@ class SettingsView(QWidget):
                       **self._papers_values())
 
         def failed(error: Exception) -> None:
-            self.settings_error.setText(message_for(error))
+            say(self.settings_error, message_for(error))
 
         self.runner.run(lambda: update_settings(self.desk, **values),
-                        lambda _: (self.settings_error.setText("Đã lưu."), self.reload()), failed)
+                        lambda _: (say(self.settings_error, "Đã lưu.", ok=True), self.reload()), failed)
 
     # -- what the papers print ------------------------------------------------------------------
     def _papers_box(self) -> QGroupBox:
@@ -210,6 +267,7 @@ class SettingsView(QWidget):
         self.holidays.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.holidays.horizontalHeader().setStretchLastSection(True)
         self.holidays.verticalHeader().hide()
+        keyboard_table(self.holidays)
         self.day = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.day_kind = QComboBox()
         self.day_kind.addItem("Ngày nghỉ", "off")
@@ -258,13 +316,19 @@ class SettingsView(QWidget):
         self.runner.run(load, self._show, lambda e: show_error(self, e))
 
     def _show(self, loaded: tuple[list[ProcedureInForce], list[dict[str, Any]]]) -> None:
+        selected = self.selected_procedure()
         self.procedures, days = loaded
         self.catalogue.setRowCount(len(self.procedures))
         for row, p in enumerate(self.procedures):
             for column, value in enumerate((p.name, p.national_code or p.code, p.legal_time.describe(),
                                             fee_summary(p), p.legal_basis)):
-                self.catalogue.setItem(row, column, QTableWidgetItem(value))
-        self.catalogue.resizeColumnsToContents()
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # a cell cut at the screen's edge still shows all on hover
+                self.catalogue.setItem(row, column, item)
+        self.catalogue.resizeRowsToContents()
+        again = [row for row, p in enumerate(self.procedures) if selected and p.code == selected.code]
+        if again:
+            self.catalogue.selectRow(again[0])  # the form shows the version just recorded
         self.holidays.setRowCount(len(days))
         for row, entry in enumerate(days):
             first = QTableWidgetItem(f"{entry['day']:%d/%m/%Y}")
@@ -285,6 +349,18 @@ class SettingsView(QWidget):
         self.regime.setCurrentIndex(max(0, self.regime.findData(s.form_regime)))
         self.paper.setCurrentText(s.paper_size)
         self._show_papers(s)
+
+
+def version_changes(procedure: ProcedureInForce, version: dict[str, Any]) -> list[str]:
+    """«Thời hạn: 03 ngày làm việc → Trong ngày …», one line per thing that changes."""
+    lines = []
+    new_time = parse_legal_time(version["legal_time"])
+    if new_time != procedure.legal_time:
+        lines.append(f"Thời hạn: {procedure.legal_time.describe()} → {new_time.describe()}")
+    old_amount, new_amount = procedure.fee_rule.amount, version["fee"].get("amount")
+    if old_amount is not None and new_amount != old_amount:
+        lines.append(f"Mức thu: {format_vnd(old_amount)} → {format_vnd(int(new_amount))}")
+    return lines
 
 
 def _rule_data(procedure: ProcedureInForce) -> dict[str, Any]:
