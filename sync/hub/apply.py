@@ -19,15 +19,26 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError as PydanticError
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.codes import parse_dossier_code
 from app.core.errors import DeskError
 from app.core.lifecycle import Status
+from sync.hub import ereceipts
 from sync.hub.admin import now
-from sync.hub.models import Allotment, AppliedOp, Change, Dossier, DossierEvent, Receipt
-from sync.ops import INSTANT, Event, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
+from sync.hub.models import Allotment, AppliedOp, Change, Dossier, DossierEvent, EDocument, Receipt
+from sync.ops import (
+    INSTANT,
+    Event,
+    OpInvalid,
+    ReceiptIssued,
+    ReceiptNoticed,
+    ReceiptSigned,
+    ReceiptVoided,
+    Received,
+    parse_payload,
+)
 from sync.protocol import Op, OpEnvelope, OpResult, Outcome, payload_hash
 from sync.steps import STATE_COLUMNS, DossierState, StepRefused, advance, check_claim, received_state
 
@@ -36,10 +47,11 @@ COMMIT_JITTER_S = 0.0  # fault injection for tests: hold a batch open up to this
 CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "catalogue" / "procedures.json"
 AT, CT, DT, ET, RT, LT = (AppliedOp.__table__, Change.__table__, Dossier.__table__, DossierEvent.__table__,
                           Receipt.__table__, Allotment.__table__)
+EDT = EDocument.__table__
 # A batch reads what it needs in a few queries, applies its ops in order in memory, then writes
 # with a few executemany statements: on PostgreSQL every statement is a network round trip.
-INSERT_CHANGE, INSERT_EVENT, INSERT_DOSSIER, INSERT_RECEIPT, INSERT_APPLIED = (
-    insert(CT), insert(ET), insert(DT), insert(RT), insert(AT))
+INSERT_CHANGE, INSERT_EVENT, INSERT_DOSSIER, INSERT_RECEIPT, INSERT_APPLIED, INSERT_DOCUMENT = (
+    insert(CT), insert(ET), insert(DT), insert(RT), insert(AT), insert(EDT))
 UPDATE_DOSSIER = update(DT).where(DT.c.uid == bindparam("u")).values(
     **{column: bindparam(f"s_{column}") for column in STATE_COLUMNS}, updated_at=bindparam("at"))
 VOID = update(RT).where(RT.c.uid == bindparam("u"), RT.c.agency_id == bindparam("a")).values(status="voided")
@@ -53,6 +65,11 @@ class Refused(Exception):
 
 def _rejected(op: Op, code: str, message: str) -> Refused:
     return Refused(OpResult(op_id=op.op_id, status=Outcome.REJECTED, code=code, message=message))
+
+
+def _held_back(op: Op, code: str, message: str) -> Refused:
+    """Not refused for good: not recorded, so the op comes again in a later push."""
+    return Refused(OpResult(op_id=op.op_id, status=Outcome.HELD_BACK, code=code, message=message))
 
 
 def _conflict(op: Op, code: str, message: str, current: dict[str, Any] | None = None) -> Refused:
@@ -99,6 +116,7 @@ class Batch:
         payloads = [p.get("payload") if isinstance(p.get("payload"), dict) else {} for p in raw]
         texts = [str(v) for p in payloads for v in (p.get("dossier_id"), p.get("receipt_id"), p.get("replaces"))
                  if isinstance(v, str)] + [str(p.get("entity_id")) for p in raw if isinstance(p.get("entity_id"), str)]
+        signed_ids = texts + [p["notice_id"] for p in payloads if isinstance(p.get("notice_id"), str)]
         self.seen = {r.op_id: r for r in connection.execute(
             select(AT).where(AT.c.op_id.in_([op.op_id for op in ops])))}
         self.dossiers: dict[str, dict[str, Any]] = {
@@ -112,9 +130,18 @@ class Batch:
         self.receipt_keys = {(r.template_symbol, r.series_symbol, r.number) for r in connection.execute(
             select(RT.c.template_symbol, RT.c.series_symbol, RT.c.number).where(
                 RT.c.agency_id == device.agency_id, RT.c.number.in_(numbers)))}
-        self.receipts = {r.uid: {"status": r.status, "dossier_uid": r.dossier_uid} for r in connection.execute(
-            select(RT.c.uid, RT.c.status, RT.c.dossier_uid).where(RT.c.uid.in_(texts),
-                                                                   RT.c.agency_id == device.agency_id))}
+        self.receipts = {r.uid: _receipt_facts(r) for r in connection.execute(
+            select(RT.c.uid, RT.c.status, RT.c.dossier_uid, RT.c.template_symbol, RT.c.series_symbol, RT.c.number,
+                   RT.c.amount).where(RT.c.uid.in_(texts), RT.c.agency_id == device.agency_id))}
+        # Signed documents (issue 10): which receipts have one, which ids and lookup codes are taken.
+        documents = connection.execute(select(EDT.c.uid, EDT.c.receipt_uid, EDT.c.document, EDT.c.tax_code).where(
+            or_(EDT.c.uid.in_(signed_ids), EDT.c.receipt_uid.in_(texts)))).all()
+        self.document_ids = {r.uid for r in documents}
+        self.signed_tax_codes = {r.receipt_uid: r.tax_code for r in documents if r.document == "receipt"}
+        self.lookup_codes = set(connection.execute(select(EDT.c.lookup_code).where(EDT.c.lookup_code.in_(
+            [str(p.get("lookup_code")) for p in payloads if p.get("lookup_code")]))).scalars())
+        self.replaced = set(connection.execute(select(RT.c.payload["replaces"].as_string()).where(
+            RT.c.agency_id == device.agency_id, RT.c.payload["replaces"].as_string().in_(texts))).scalars())
         self.live = {r.dossier_uid for r in connection.execute(select(RT.c.dossier_uid).where(
             RT.c.dossier_uid.in_(texts), RT.c.agency_id == device.agency_id, RT.c.status == "issued"))}
         self.allotments = connection.execute(select(LT).where(LT.c.agency_id == device.agency_id)).all()
@@ -123,6 +150,7 @@ class Batch:
         self.events: list[dict[str, Any]] = []
         self.new_receipts: list[dict[str, Any]] = []
         self.voids: list[dict[str, Any]] = []
+        self.documents: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []
         self.results: dict[str, tuple[str, OpResult]] = {}  # op_id -> (sha256, result), this batch
@@ -132,7 +160,8 @@ class Batch:
         c = self.connection
         for statement, rows in ((INSERT_DOSSIER, list(self.new_dossiers.values())),
                                 (UPDATE_DOSSIER, list(self.updates.values())),
-                                (INSERT_EVENT, self.events), (INSERT_RECEIPT, self.new_receipts), (VOID, self.voids)):
+                                (INSERT_EVENT, self.events), (INSERT_RECEIPT, self.new_receipts), (VOID, self.voids),
+                                (INSERT_DOCUMENT, self.documents)):
             if rows:
                 c.execute(statement, rows)
         if self.changes:
@@ -143,6 +172,11 @@ class Batch:
                 time.sleep(random.uniform(0, COMMIT_JITTER_S))
         if self.records:
             c.execute(INSERT_APPLIED, self.records)
+
+
+def _receipt_facts(row: Any) -> dict[str, Any]:
+    return {"status": row.status, "dossier_uid": row.dossier_uid, "template_symbol": row.template_symbol,
+            "series_symbol": row.series_symbol, "number": row.number, "amount": row.amount}
 
 
 def _dossier(batch: Batch, op: Op, uid: str) -> dict[str, Any]:
@@ -240,9 +274,13 @@ def _issued(batch: Batch, op: Op, issued: ReceiptIssued) -> None:
     if key in batch.receipt_keys or op.entity_id in batch.receipts:
         raise _conflict(op, "number_taken", "Số biên lai này đã được dùng cho một biên lai khác.")
     batch.receipt_keys.add(key)
-    batch.receipts[op.entity_id] = {"status": "issued", "dossier_uid": issued.dossier_id}
+    batch.receipts[op.entity_id] = {"status": "issued", "dossier_uid": issued.dossier_id,
+                                    "template_symbol": issued.template_symbol, "series_symbol": issued.series_symbol,
+                                    "number": issued.number, "amount": issued.amount}
     if issued.dossier_id:
         batch.live.add(issued.dossier_id)
+    if issued.replaces:
+        batch.replaced.add(issued.replaces)
     batch.new_receipts.append({
         "uid": op.entity_id, "agency_id": batch.device.agency_id, "dossier_uid": issued.dossier_id,
         "template_symbol": issued.template_symbol, "series_symbol": issued.series_symbol, "number": issued.number,
@@ -258,6 +296,66 @@ def _voided(batch: Batch, op: Op, voided: ReceiptVoided) -> None:
     receipt["status"] = "voided"
     batch.live.discard(receipt["dossier_uid"])
     batch.voids.append({"u": op.entity_id, "a": batch.device.agency_id})
+
+
+def _facts(batch: Batch, op: Op, receipt_id: str) -> ereceipts.ReceiptFacts:
+    """The hub's receipt row a signed document must match. A receipt not here yet holds the op
+    back (its `receipt.issued` was refused or is still coming); another commune's is refused."""
+    receipt = batch.receipts.get(receipt_id)
+    if receipt is None:
+        elsewhere = batch.connection.execute(select(RT.c.uid).where(RT.c.uid == receipt_id)).first()
+        if elsewhere is not None:
+            raise _rejected(op, "foreign_receipt", "Biên lai này không thuộc xã của máy trạm.")
+        raise _held_back(op, "unknown_receipt", "Chờ biên lai được đồng bộ lên hệ thống cấp trên trước.")
+    status = receipt["status"]
+    if status != "voided" and receipt_id in batch.replaced:
+        status = "replaced"
+    return ereceipts.ReceiptFacts(receipt["template_symbol"], receipt["series_symbol"], receipt["number"],
+                                  receipt["amount"], status)
+
+
+def _store_document(batch: Batch, op: Op, checked: ereceipts.Checked, *, uid: str, receipt_id: str, document: str,
+                    signed_at: datetime) -> dict[str, Any]:
+    moment = now()
+    batch.document_ids.add(uid)
+    if checked.lookup_code:
+        batch.lookup_codes.add(checked.lookup_code)
+    if document == "receipt":
+        batch.signed_tax_codes[receipt_id] = checked.tax_code
+    batch.documents.append(ereceipts.stored_row(checked, uid=uid, receipt_uid=receipt_id,
+                                                agency_id=batch.device.agency_id, document=document,
+                                                signed_at=_stamp(signed_at) or "", moment=moment))
+    notice = uid if document == "notice" else None
+    return ereceipts.transmission_change(batch.device.agency_id, receipt_id, document, notice, "at_hub", moment)
+
+
+def _signed(batch: Batch, op: Op, signed: ReceiptSigned) -> dict[str, Any]:
+    facts = _facts(batch, op, signed.receipt_id)
+    if signed.receipt_id in batch.signed_tax_codes or signed.receipt_id in batch.document_ids:
+        raise _conflict(op, "already_signed", "Hệ thống cấp trên đã có bản ký số của biên lai này.")
+    if signed.lookup_code in batch.lookup_codes:
+        raise _conflict(op, "lookup_taken", "Mã tra cứu này đã được dùng cho một biên lai khác.")
+    try:
+        checked = ereceipts.check_signed(signed, facts)
+    except ereceipts.DocumentRefused as refused:
+        raise _rejected(op, refused.code, refused.message) from None
+    return _store_document(batch, op, checked, uid=signed.receipt_id, receipt_id=signed.receipt_id,
+                           document="receipt", signed_at=signed.signed_at)
+
+
+def _noticed(batch: Batch, op: Op, noticed: ReceiptNoticed) -> dict[str, Any]:
+    facts = _facts(batch, op, noticed.receipt_id)
+    tax_code = batch.signed_tax_codes.get(noticed.receipt_id)
+    if tax_code is None:
+        raise _rejected(op, "not_ereceipt", "Biên lai này chưa có bản điện tử đã ký trên hệ thống cấp trên.")
+    if noticed.notice_id in batch.document_ids:
+        raise _conflict(op, "notice_exists", "Hệ thống cấp trên đã có thông báo này.")
+    try:
+        checked = ereceipts.check_notice(noticed, facts, tax_code)
+    except ereceipts.DocumentRefused as refused:
+        raise _rejected(op, refused.code, refused.message) from None
+    return _store_document(batch, op, checked, uid=noticed.notice_id, receipt_id=noticed.receipt_id,
+                           document="notice", signed_at=noticed.noticed_at)
 
 
 def _effect(batch: Batch, op: Op) -> None:
@@ -276,9 +374,15 @@ def _effect(batch: Batch, op: Op) -> None:
         _issued(batch, op, typed)
     elif isinstance(typed, ReceiptVoided):
         _voided(batch, op, typed)
+    hub_changes = []
+    if isinstance(typed, ReceiptSigned):
+        hub_changes.append(_signed(batch, op, typed))
+    elif isinstance(typed, ReceiptNoticed):
+        hub_changes.append(_noticed(batch, op, typed))
     batch.changes.append({"agency_id": batch.device.agency_id, "entity": op.entity, "entity_id": op.entity_id,
                           "kind": op.kind, "payload": op.payload, "origin_device": batch.device.id,
                           "actor": op.actor})
+    batch.changes.extend(hub_changes)  # the state `at_hub` after the document it is about
 
 
 def _replayed(op: OpEnvelope, sha: str, stored: OpResult, same_device: bool) -> OpResult:
@@ -316,19 +420,33 @@ def _apply_in(batch: Batch, envelope: OpEnvelope) -> OpResult:
         result = OpResult(op_id=op.op_id, status=Outcome.APPLIED)
     except Refused as refused:
         result = refused.result
+        if result.status == Outcome.HELD_BACK:
+            return result  # not recorded: the same op is answered afresh when it comes again
     batch.records.append({"op_id": op.op_id, "device_id": batch.device.id, "payload_sha256": op.payload_sha256,
                           "result": result.model_dump(mode="json"), "applied_at": now()})
     batch.results[op.op_id] = (op.payload_sha256, result)
     return result
 
 
-def group_of(op: OpEnvelope) -> str:
-    """A dossier's ops (its events and its receipts) form one ordered group."""
+def group_of(op: OpEnvelope, receipt_dossiers: dict[str, str | None] | None = None) -> str:
+    """A dossier's ops (its events and its receipts) form one ordered group. A receipt op that does
+    not name its dossier (signed, noticed) joins the group of the receipt's dossier when known."""
     extra = op.model_extra or {}
     payload = extra.get("payload") if isinstance(extra.get("payload"), dict) else {}
     if extra.get("entity") == "receipt":
-        return str(payload.get("dossier_id") or extra.get("entity_id"))
+        entity_id = str(extra.get("entity_id"))
+        return str(payload.get("dossier_id") or (receipt_dossiers or {}).get(entity_id) or entity_id)
     return str(extra.get("entity_id"))
+
+
+def _receipt_dossiers(batch: Batch, ops: list[OpEnvelope]) -> dict[str, str | None]:
+    known = {uid: receipt["dossier_uid"] for uid, receipt in batch.receipts.items()}
+    for op in ops:
+        extra = op.model_extra or {}
+        payload = extra.get("payload") if isinstance(extra.get("payload"), dict) else {}
+        if extra.get("kind") == "receipt.issued" and isinstance(payload.get("dossier_id"), str):
+            known.setdefault(str(extra.get("entity_id")), payload["dossier_id"])
+    return known
 
 
 def _batch_once(engine: Engine, ops: list[OpEnvelope], device: Any) -> list[OpResult]:
@@ -336,14 +454,15 @@ def _batch_once(engine: Engine, ops: list[OpEnvelope], device: Any) -> list[OpRe
     results = []
     with engine.begin() as connection:  # one commit (one fsync) for the whole batch
         batch = Batch(connection, ops, device)
+        receipt_dossiers = _receipt_dossiers(batch, ops)
         for op in ops:
-            group = group_of(op)
+            group = group_of(op, receipt_dossiers)
             if group in failed:
                 results.append(OpResult(op_id=op.op_id, status=Outcome.HELD_BACK, code="held_back",
                                         message="Chờ thao tác trước của cùng hồ sơ được xử lý."))
                 continue
             result = _apply_in(batch, op)
-            if result.status in (Outcome.REJECTED, Outcome.CONFLICT):
+            if result.status in (Outcome.REJECTED, Outcome.CONFLICT, Outcome.HELD_BACK):
                 failed.add(group)
             results.append(result)
         batch.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -126,6 +126,33 @@ class Allotment(Base):
     first_number: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EDocument(Base):
+    """A signed e-receipt or Mẫu 04/SS-CTĐT notice a desk pushed, and where its delivery to the
+    province's provider stands (at_hub → sent → accepted | rejected). `lease_until` is a
+    transmitting worker's claim: another worker skips the row until it passes."""
+
+    __tablename__ = "e_document"
+    __table_args__ = (Index("ix_e_document_state_id", "state", "id"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)  # the receipt's id, or the notice's
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"))
+    receipt_uid: Mapped[str] = mapped_column(String(36), index=True)
+    document: Mapped[str] = mapped_column(String(8))  # receipt | notice
+    tax_code: Mapped[str] = mapped_column(String(14))
+    doc_key: Mapped[str] = mapped_column(String(80))  # how the provider names it in its result
+    lookup_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    xml_sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, server_default="")
+    message_id: Mapped[str] = mapped_column(String(64), server_default="")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AdminToken(Base):

@@ -134,16 +134,33 @@ class OutageSwitch:
             self.fixed_at = now
 
 
+def notice_key(data: etree._Element) -> str:
+    """How a Mẫu 04/SS-CTĐT notice is named in a provider's result: its data Id and the receipts it
+    lists (the notice has no number of its own). `data` is the notice's DLTBao element."""
+    lines = ",".join(f"{line.findtext('KHMSCTu')}-{line.findtext('KHCTu')}-{line.findtext('SCTu')}"
+                     for line in data.iterfind("DSCTu/CTu"))
+    return f"TB-{data.get('Id')}-{lines}"[:80]
+
+
+def document_key(document: etree._Element) -> str:
+    """The key of a receipt (EBL01-27TAA-00000001) or of a notice, read from its XML."""
+    if document.tag == "TBao" and len(document):
+        return notice_key(document[0])
+    return xml_adapter.from_xml(document).key
+
+
 @dataclass(frozen=True)
 class PendingItem:
     item_id: str  # the hub's row id, handed back in the delivery
     tax_code: str  # MST of the collector (messages hold one collector's documents)
-    xml: bytes  # the signed receipt as the desk made it
+    xml: bytes  # the signed receipt (or notice) as the desk made it
     message_id: str = ""  # set once the provider acknowledged it: ask for the result, never resend
+    kind: int = envelope.MessageType.RECEIPT  # MLTDiep: a message holds documents of one kind
+    doc_key: str = ""  # the key, when the caller already knows it (the hub stored it)
 
     @property
     def key(self) -> str:
-        return xml_adapter.from_xml(etree.fromstring(self.xml)).key
+        return self.doc_key or document_key(etree.fromstring(self.xml))
 
 
 @dataclass(frozen=True)
@@ -226,7 +243,7 @@ class _Loop:
 def _batches(items: list[PendingItem], limit: int) -> Iterator[list[PendingItem]]:
     """Runs of one collector's items, each small enough for a 2 MB message."""
     room = envelope.MAX_MESSAGE_BYTES - 4096
-    for _, group in groupby(items, key=lambda item: (item.tax_code, item.message_id)):
+    for _, group in groupby(items, key=lambda item: (item.tax_code, item.kind, item.message_id)):
         batch: list[PendingItem] = []
         size = 0
         for item in group:
@@ -247,14 +264,14 @@ def transmit_pending(items: Iterable[PendingItem], transmitter: Transmitter, *, 
     down past the retries, the rest stay pending (the switch says since when) for the next pass."""
     switch = switch or OutageSwitch()
     report = TransmitReport()
-    ordered = sorted(items, key=lambda item: (item.tax_code, item.message_id))
+    ordered = sorted(items, key=lambda item: (item.tax_code, item.kind, item.message_id))
     if switch.suspended:
         report.deliveries = [Delivery(i.item_id, PENDING, "Tạm dừng gửi theo lệnh quản trị.") for i in ordered]
         return report
     loop = _Loop(transmitter, switch, policy or RetryPolicy(), sleep, clock, rng, report)
     batches = list(_batches(ordered, batch_size))
     for index, batch in enumerate(batches):
-        header = envelope.Header(sender, receiver, batch[0].tax_code, envelope.MessageType.RECEIPT)
+        header = envelope.Header(sender, receiver, batch[0].tax_code, batch[0].kind)
         try:
             report.deliveries.extend(loop.deliver(header, batch))
         except (ProviderUnavailable, _StillDown) as error:

@@ -10,7 +10,7 @@ message that breaks the schema. A switch makes it answer 503, as during an outag
     POST /api/v1/messages                  body: the TDiep XML → 202 {"MLTDiep": 999, ...}
     GET  /api/v1/messages/{MTDiep}/result  → {"status": "processing" | "done", "documents": [...]}
     POST /admin/outage {"down": true}      → the outage switch
-    GET  /admin/accepted                   → keys of accepted receipts
+    GET  /admin/accepted                   → keys of accepted receipts and notices
 
 No `from __future__ import annotations`: FastAPI reads the annotations at run time.
 """
@@ -24,10 +24,12 @@ from cryptography import x509
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from lxml import etree
+from signxml import SignatureConfiguration, XMLVerifier
 
 from app.core.errors import DeskError
 from ereceipt import envelope, xml_adapter, xsd
-from ereceipt.verify import verify_receipt
+from ereceipt.verify import SignatureInvalid, embedded_certificate, verify_receipt
+from sync.hub.transmit import document_key
 
 PROVIDER_CODE = "V0000000001"  # MNGui of the simulator's answers
 MAX_BODY = envelope.MAX_MESSAGE_BYTES + 64 * 1024
@@ -41,6 +43,7 @@ class SimState:
     down: bool = False
     polls_before_result: int = 1  # "processing" answers before the result is ready
     accepted: dict[str, str] = field(default_factory=dict)  # "MST/key" → MTDiep
+    notices: dict[str, str] = field(default_factory=dict)  # "MST/notice key" → MTDiep (Mẫu 04/SS-CTĐT)
     results: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     polls: dict[str, int] = field(default_factory=dict)
     received: int = 0
@@ -63,6 +66,33 @@ def _document_result(state: SimState, tax_code: str, document: etree._Element) -
     if slot in state.accepted:
         return {"key": key, "status": "rejected",
                 "reason": f"Trùng số biên lai: {key} đã được tiếp nhận trước đó."}
+    return {"key": key, "status": "accepted", "reason": ""}
+
+
+def _notice_result(state: SimState, tax_code: str, document: etree._Element) -> dict[str, str]:
+    """A Mẫu 04/SS-CTĐT notice: signed with the registered certificate, naming receipts that were
+    accepted before."""
+    if document.tag != "TBao" or not len(document):
+        return {"key": "", "status": "rejected", "reason": "Không phải thông báo Mẫu 04/SS-CTĐT."}
+    key = document_key(document)
+    xml = etree.tostring(document)
+    try:
+        root = etree.fromstring(xml)
+        certificate = embedded_certificate(root)
+        trusted = state.registered.get(tax_code)
+        if trusted is not None and certificate != trusted:
+            raise SignatureInvalid("Thông báo được ký bằng chứng thư số khác với chứng thư đã đăng ký.")
+        XMLVerifier().verify(root, x509_cert=certificate, id_attribute="Id",
+                             expect_config=SignatureConfiguration(expect_references=2))
+    except SignatureInvalid as error:
+        return {"key": key, "status": "rejected", "reason": error.message}
+    except Exception:  # whatever breaks in a bad signature, the answer is the same
+        return {"key": key, "status": "rejected", "reason": "Chữ ký số của thông báo không hợp lệ."}
+    for line in document[0].iterfind("DSCTu/CTu"):
+        listed = f"{line.findtext('KHMSCTu')}-{line.findtext('KHCTu')}-{line.findtext('SCTu')}"
+        if f"{tax_code}/{listed}" not in state.accepted:
+            return {"key": key, "status": "rejected",
+                    "reason": f"Biên lai {listed} trong thông báo chưa được cơ quan thuế tiếp nhận."}
     return {"key": key, "status": "accepted", "reason": ""}
 
 
@@ -102,9 +132,14 @@ def create_app(state: SimState | None = None) -> FastAPI:
                 return JSONResponse(_ack(message.message_id, True, []), status_code=202)
             results = []
             for document in message.documents:
-                result = _document_result(state, message.tax_code, document)
-                if result["status"] == "accepted":
-                    state.accepted[f"{message.tax_code}/{result['key']}"] = message.message_id
+                if message.kind == envelope.MessageType.WRONG_NOTICE:
+                    result = _notice_result(state, message.tax_code, document)
+                    if result["status"] == "accepted":
+                        state.notices[f"{message.tax_code}/{result['key']}"] = message.message_id
+                else:
+                    result = _document_result(state, message.tax_code, document)
+                    if result["status"] == "accepted":
+                        state.accepted[f"{message.tax_code}/{result['key']}"] = message.message_id
                 results.append(result)
             state.results[message.message_id] = results
             state.polls[message.message_id] = 0
@@ -129,6 +164,6 @@ def create_app(state: SimState | None = None) -> FastAPI:
     @app.get("/admin/accepted")
     def accepted() -> dict[str, list[str]]:
         with state.lock:
-            return {"accepted": sorted(state.accepted)}
+            return {"accepted": sorted(state.accepted), "notices": sorted(state.notices)}
 
     return app

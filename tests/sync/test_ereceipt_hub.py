@@ -1,0 +1,215 @@
+"""The hub stores signed e-receipts and notices pushed by a desk (real hub on 127.0.0.1, SQLite and
+PostgreSQL), refuses what does not match with a code, and delivers what it stored to the provider
+simulator, writing a `receipt.transmission` change for each state move."""
+
+import base64
+import hashlib
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from ereceipt.notice import EXPLAIN
+from sync.canonical import payload_hash
+from sync.hub.ereceipts import TransmitSettings, claim, transmit_once
+from sync.hub.models import Change, EDocument
+from sync.hub.transmit import HttpTransmitter, RetryPolicy
+from sync.provider_sim.app import SimState
+from tests.sync.conftest import COMMUNE_A, COMMUNE_B
+from tests.sync.ereceipt_ops import (
+    b64,
+    enrolled_token,
+    make,
+    notice_bytes,
+    noticed,
+    outage,
+    pull,
+    push,
+    replacement,
+    signer,
+    simulator,
+    voided,
+)
+
+FAST = TransmitSettings(policy=RetryPolicy(base=0.01, cap=0.05, attempts=3, poll_interval=0, polls=5))
+
+
+@pytest.fixture(scope="module")
+def key(tmp_path_factory):
+    return signer(tmp_path_factory.mktemp("key"))
+
+
+def documents(hub):
+    with hub.engine.connect() as c:
+        return c.execute(select(EDocument).order_by(EDocument.id)).all()
+
+
+def transmissions(hub):
+    with hub.engine.connect() as c:
+        rows = c.execute(select(Change).where(Change.kind == "receipt.transmission").order_by(Change.seq)).all()
+    return [(r.payload["document"], r.payload["state"], r.payload["reason"]) for r in rows]
+
+
+def test_a_signed_receipt_is_stored_once_and_every_desk_hears_it_is_at_the_hub(hub, key):
+    token, other = enrolled_token(hub, COMMUNE_A, 1), enrolled_token(hub, COMMUNE_A, 2)
+    made = make(key, 1)
+    assert [r["status"] for r in push(hub, token, made.ops())] == ["applied", "applied"]
+    assert [r["status"] for r in push(hub, token, made.ops())] == ["duplicate", "duplicate"]
+    [row] = documents(hub)
+    assert (row.uid, row.document, row.state, row.doc_key, row.lookup_code, row.tax_code) == (
+        made.receipt_id, "receipt", "at_hub", "EBL01-27TAA-00000001", made.receipt.lookup_code, "2800123456")
+    assert bytes(row.xml) == made.xml
+    # The hub's own change reaches the desk that issued the receipt too, not only the others.
+    for reader in (token, other):
+        mine = [c for c in pull(hub, reader) if c["kind"] == "receipt.transmission"]
+        assert [(c["origin_device"], c["payload"]["state"], c["entity_id"]) for c in mine] == [
+            ("hub", "at_hub", made.receipt_id)]
+
+
+def test_what_does_not_match_is_refused_with_its_code_and_nothing_is_stored(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    base = make(key, 1)
+    assert [r["status"] for r in push(hub, token, [base.issued])] == ["applied"]
+
+    def signed_with(**payload):
+        return {**base.signed, "payload": {**base.signed["payload"], **payload},
+                "payload_sha256": payload_hash(
+                    {**base.signed["payload"], **payload}), "op_id": str(uuid.uuid4())}
+
+    tampered = base.xml.replace("Nguyễn Văn Đức".encode(), "Nguyễn Văn Đực".encode())  # one letter
+    cases = {
+        "signature_invalid": signed_with(**b64(tampered)),
+        "xml_hash_mismatch": signed_with(xml_sha256="0" * 64),
+        "xml_mismatch": signed_with(**b64(make(key, 1, amount=2_100_000).xml)),  # the amount inside differs
+        "receipt_mismatch": signed_with(number=2),
+    }
+    garbage = base64.b64encode(bytes(range(256)) * 700).decode()[: 256 * 1024 - 4]
+    cases["bad_xml"] = signed_with(xml_b64=garbage, xml_sha256=hashlib.sha256(
+        base64.b64decode(garbage)).hexdigest())
+    for code, attack in cases.items():
+        [result] = push(hub, token, [attack])
+        expected = "signature_invalid" if code == "bad_xml" else code
+        assert (result["status"], result["code"]) == ("rejected", expected), (code, result)
+        assert result["message"]
+    assert documents(hub) == []
+    assert push(hub, token, [base.signed])[0]["status"] == "applied"  # the refusals left nothing in the way
+
+
+def test_another_communes_receipt_or_one_not_yet_here(hub, key):
+    mine, theirs = enrolled_token(hub, COMMUNE_A, 1), enrolled_token(hub, COMMUNE_B, 1)
+    made = make(key, 1)
+    # The signed document before its receipt: held back, not recorded, so it is answered afresh later.
+    assert push(hub, mine, [made.signed])[0]["status"] == "held_back"
+    assert [r["status"] for r in push(hub, mine, made.ops())] == ["applied", "applied"]
+    stolen = make(key, 2)
+    push(hub, mine, [stolen.issued])
+    [result] = push(hub, theirs, [stolen.signed])
+    assert (result["status"], result["code"]) == ("rejected", "foreign_receipt")
+    assert push(hub, mine, [{**make(key, 1).signed, "entity_id": made.receipt_id}])[0]["status"] == "rejected"
+    assert len(documents(hub)) == 1
+
+
+def test_a_receipt_signed_twice_or_a_lookup_code_reused_is_a_conflict(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    first = make(key, 1)
+    push(hub, token, first.ops())
+    [twice] = push(hub, token, [{**first.signed, "op_id": str(uuid.uuid4())}])  # same document, new op
+    assert (twice["status"], twice["code"]) == ("conflict", "already_signed")
+    reused = make(key, 2, lookup_code=first.receipt.lookup_code)
+    assert [(r["status"], r["code"]) for r in push(hub, token, reused.ops())] == [
+        ("applied", ""), ("conflict", "lookup_taken")]
+    assert len(documents(hub)) == 1
+
+
+def test_a_notice_only_for_a_voided_or_replaced_e_receipt_that_it_names(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    wrong = make(key, 1)
+    push(hub, token, wrong.ops())
+    early = noticed(wrong, notice_bytes(key, wrong))
+    assert push(hub, token, [early])[0]["code"] == "receipt_not_wrong"  # still a live receipt
+    assert push(hub, token, [voided(wrong)])[0]["status"] == "applied"
+    for bad in (notice_bytes(key, wrong, number=9), notice_bytes(key, wrong, action=EXPLAIN)):  # not what it says
+        [result] = push(hub, token, [noticed(wrong, bad)])
+        assert (result["status"], result["code"]) == ("rejected", "xml_mismatch")
+    fix = replacement(key, wrong, 2)
+    assert [r["status"] for r in push(hub, token, [noticed(wrong, notice_bytes(key, wrong)), *fix.ops()])] == [
+        "applied"] * 3
+    assert [(d.document, d.receipt_uid) for d in documents(hub)] == [
+        ("receipt", wrong.receipt_id), ("notice", wrong.receipt_id), ("receipt", fix.receipt_id)]
+
+
+def test_stored_documents_reach_the_provider_and_each_move_is_a_change(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    wrong = make(key, 1)
+    push(hub, token, wrong.ops())
+    with simulator() as sim:
+        report = transmit_once(hub.engine, HttpTransmitter(sim.url), FAST)
+        assert (report.claimed, report.moved("accepted")) == (1, 1)
+        fix = replacement(key, wrong, 2)
+        push(hub, token, [voided(wrong), noticed(wrong, notice_bytes(key, wrong)), *fix.ops()])
+        report = transmit_once(hub.engine, HttpTransmitter(sim.url), FAST)
+        assert (report.claimed, report.moved("accepted")) == (2, 2)
+        assert sorted(sim.accepted) == ["2800123456/EBL01-27TAA-00000001", "2800123456/EBL01-27TAA-00000002"]
+        assert len(sim.notices) == 1
+        assert transmit_once(hub.engine, HttpTransmitter(sim.url), FAST).claimed == 0  # nothing left
+    assert [d.state for d in documents(hub)] == ["accepted"] * 3
+    assert transmissions(hub) == [
+        ("receipt", "at_hub", ""), ("receipt", "sent", ""), ("receipt", "accepted", ""),
+        ("notice", "at_hub", ""), ("receipt", "at_hub", ""),
+        ("receipt", "sent", ""), ("receipt", "accepted", ""), ("notice", "sent", ""), ("notice", "accepted", "")]
+
+
+def test_an_outage_is_ridden_out_and_a_rejection_keeps_its_reason(hub, key, tmp_path):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    push(hub, token, make(key, 1).ops())
+    with simulator() as sim:
+        outage(sim, True)
+        report = transmit_once(hub.engine, HttpTransmitter(sim.url), FAST)
+        assert report.retries == FAST.policy.attempts - 1 and report.moves == {}
+        assert [d.state for d in documents(hub)] == ["at_hub"]  # kept for the next pass, lease released
+        outage(sim, False)
+        assert transmit_once(hub.engine, HttpTransmitter(sim.url), FAST).moved("accepted") == 1
+    # The provider knows another certificate for this tax code: it rejects, and says why.
+    push(hub, token, make(key, 2).ops())
+    with simulator(SimState(registered={"2800123456": signer(tmp_path).certificate()})) as sim:
+        assert transmit_once(hub.engine, HttpTransmitter(sim.url), FAST).moved("rejected") == 1
+    last = documents(hub)[-1]
+    assert last.state == "rejected" and "chứng thư" in last.reason
+    assert transmissions(hub)[-1] == ("receipt", "rejected", last.reason)
+
+
+def test_items_waiting_over_a_day_are_logged_loudly(hub, key, caplog):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    push(hub, token, make(key, 1).ops())
+    with hub.engine.begin() as c:
+        c.execute(update(EDocument).values(stored_at=datetime.now(UTC) - timedelta(days=2)))
+    with simulator() as sim:
+        outage(sim, True)
+        with caplog.at_level("ERROR", logger="sync.hub.ereceipts"):
+            report = transmit_once(hub.engine, HttpTransmitter(sim.url), FAST)
+    assert report.overdue == 1
+    assert any("quá 1 ngày" in r.getMessage() and COMMUNE_A[0] in r.getMessage() for r in caplog.records)
+
+
+def test_two_workers_never_claim_the_same_document(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    ops = [o for n in range(1, 41) for o in make(key, n).ops()]
+    push(hub, token, ops)
+    got: list[list[int]] = []
+    barrier = threading.Barrier(4)
+
+    def worker():
+        barrier.wait()
+        got.append([row.id for row in claim(hub.engine, 15, timedelta(minutes=5))])
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    claimed = [i for ids in got for i in ids]
+    assert len(claimed) == len(set(claimed)) == 40
+    with hub.engine.connect() as c:
+        assert c.execute(select(func.count()).where(EDocument.lease_until.is_not(None))).scalar() == 40
