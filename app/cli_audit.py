@@ -3,10 +3,45 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from collections.abc import Callable
 
 AddCommand = Callable[[str, str], argparse.ArgumentParser]
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.cli import _desk
+    from app.services.audit import verify_chain
+
+    started = time.perf_counter()
+    with _desk(args) as desk:
+        verdict = verify_chain(desk)
+    took = time.perf_counter() - started
+    if not verdict.ok:
+        print(verdict.message, file=sys.stderr)
+        return 1
+    print(f"{verdict.message} ({took:.2f} giây)")
+    return 0
+
+
+def cmd_export_person(args: argparse.Namespace) -> int:
+    from app.cli import _desk
+    from app.services.personal_data import export_person
+
+    with _desk(args) as desk:
+        summary = export_person(desk, args.cccd, args.out, pdf=args.pdf)
+    print(summary)
+    return 0
+
+
 def register(add: AddCommand) -> None:
     """Add this group's subcommands; each sets `run` to a function of the parsed arguments."""
+    p = add("audit", "kiểm tra chuỗi kiểm toán của máy trạm")
+    p.add_argument("action", choices=["verify"], help="verify: kiểm tra toàn bộ chuỗi, nêu bản ghi hỏng đầu tiên")
+    p.set_defaults(run=cmd_audit)
+    p = add("export-person", "xuất mọi dữ liệu đang lưu về một công dân (theo số CCCD)")
+    p.add_argument("--cccd", required=True, help="số định danh cá nhân (12 chữ số)")
+    p.add_argument("--out", required=True, help="tệp JSON đầu ra")
+    p.add_argument("--pdf", help="kèm bản PDF dễ đọc (tùy chọn)")
+    p.set_defaults(run=cmd_export_person)

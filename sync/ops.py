@@ -283,6 +283,26 @@ class ReceiptNoticed(Payload):
     xml_sha256: Sha256
 
 
+# -- the workstation's own audit record (issue 9) ---------------------------------------------
+
+
+class DeskRecord(Payload):
+    """A record about the workstation itself; `ref` names it (the op's entity_id). The hub checks
+    its audit-chain link like any op's and hands it to no other desk."""
+
+    ref: Uuid
+    actor: Text(120, 1)
+    at: Instant
+
+
+class DeskRestored(DeskRecord):
+    """This desk's file was restored from a backup whose chain ended at `backup_head`: the hub
+    accepts that this link forks from there (what came after lives on in the hub's copy)."""
+
+    backup_head: Sha256
+    backup_taken_at: Instant
+
+
 # op kind -> (entity, payload model): the whole list of what a device may send.
 OP_KINDS: dict[str, tuple[str, type[Payload]]] = {
     **{f"dossier.{action.value}": ("dossier", model) for action, model in EVENTS.items()},
@@ -290,6 +310,7 @@ OP_KINDS: dict[str, tuple[str, type[Payload]]] = {
     "receipt.voided": ("receipt", ReceiptVoided),
     "receipt.signed": ("receipt", ReceiptSigned),
     "receipt.noticed": ("receipt", ReceiptNoticed),
+    "desk.restored": ("desk", DeskRestored),
 }
 
 
@@ -348,7 +369,8 @@ def parse_payload(kind: str, entity: str, entity_id: str, payload: Any) -> Paylo
         typed = model.model_validate(payload)
     except PydanticError as error:
         raise OpInvalid("invalid_payload", _first_problem(error)) from None
-    named = typed.dossier_id if isinstance(typed, Event) else typed.receipt_id  # type: ignore[attr-defined]
+    named = (typed.dossier_id if isinstance(typed, Event)
+             else typed.ref if isinstance(typed, DeskRecord) else typed.receipt_id)  # type: ignore[attr-defined]
     if named != entity_id:
         raise OpInvalid("entity_mismatch", "Thao tác nói về một đối tượng khác với đối tượng nó được gửi cho.")
     if isinstance(typed, Event) and f"dossier.{typed.kind}" != kind:

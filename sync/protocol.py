@@ -40,7 +40,7 @@ class OpEnvelope(BaseModel):
 class Op(BaseModel):
     model_config = {"extra": "forbid"}
     op_id: OpId
-    entity: Literal["dossier", "receipt"]
+    entity: Literal["dossier", "receipt", "desk"]
     entity_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
     kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     payload: dict[str, Any]
@@ -48,6 +48,9 @@ class Op(BaseModel):
     actor: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     device_time: AwareDatetime
     device_seq: Annotated[int, Field(ge=0, le=2**62)]
+    # The op's link in its workstation's audit chain (sync/chain.py); empty from a desk that predates it.
+    chain_prev: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")] = ""
+    chain_hash: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")] = ""
 
 
 class PushRequest(Versioned):

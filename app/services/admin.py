@@ -42,5 +42,5 @@ def update_settings(desk: Desk, **values: Any) -> None:
     if "commune_name" in cleaned and not cleaned["commune_name"]:
         raise ValidationError("Tên xã, phường không được để trống.", field="commune_name")
     with desk.write() as connection:
-        save_settings(connection, **cleaned)
+        save_settings(connection, by=desk.actor, **cleaned)
     desk.forget_cached()

@@ -1,4 +1,9 @@
-"""Events and outbox rows, always written inside the caller's transaction."""
+"""Events and outbox rows, always written inside the caller's transaction.
+
+Every op is a link of the workstation's audit chain (sync/chain.py): `chain_prev` is the link of
+the op queued just before it, read in the same BEGIN IMMEDIATE transaction, so two writers can
+never both extend the same link. app/services/audit.py verifies the chain and the stored rows.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,25 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, text
 
+from app.store.models import AuditRecord, Outbox
 from app.store.models import Event as EventRow
-from app.store.models import Outbox
 from sync.canonical import canonical_json
+from sync.chain import GENESIS, link_hash
 from sync.ops import Event
 
-EVENTS, OUTBOX = EventRow.__table__, Outbox.__table__
+EVENTS, OUTBOX, RECORDS = EventRow.__table__, Outbox.__table__, AuditRecord.__table__
 # Constant statements, parameters passed apart: SQLAlchemy then reuses the compiled form.
 INSERT_EVENT, INSERT_OP = insert(EVENTS), insert(OUTBOX)
+LAST_LINK = text("SELECT chain_hash FROM outbox ORDER BY seq DESC LIMIT 1")
+LAST_RECORD = text("SELECT chain_hash FROM audit_record ORDER BY id DESC LIMIT 1")
+INSERT_RECORD = insert(RECORDS)
+LOCAL = "local"  # the entity named in a local record's link
+
+
+def last_link(connection: Connection) -> str:
+    return connection.execute(LAST_LINK).scalar() or GENESIS
 
 
 def enqueue(
@@ -24,13 +38,31 @@ def enqueue(
     device_time: datetime,
 ) -> str:
     op_id = str(uuid.uuid4())
-    text = canonical_json(payload)
+    body = canonical_json(payload)
+    sha = hashlib.sha256(body.encode()).hexdigest()
+    prev = last_link(connection)
     connection.execute(INSERT_OP, {
-        "op_id": op_id, "entity": entity, "entity_id": entity_id, "kind": kind, "payload": text,
-        "payload_sha256": hashlib.sha256(text.encode()).hexdigest(), "actor": actor, "device_time": device_time,
-        "state": "pending", "attempts": 0, "last_error": "",
+        "op_id": op_id, "entity": entity, "entity_id": entity_id, "kind": kind, "payload": body,
+        "payload_sha256": sha, "actor": actor, "device_time": device_time,
+        "state": "pending", "attempts": 0, "last_error": "", "chain_prev": prev,
+        "chain_hash": link_hash(prev, op_id=op_id, entity=entity, entity_id=entity_id, kind=kind, payload_sha256=sha,
+                                actor=actor, device_time=device_time),
     })
     return op_id
+
+
+def record_local(connection: Connection, *, kind: str, content: dict[str, Any], actor: str, at: datetime) -> str:
+    """A chained record that stays on this desk (a setting change, personal data purged), in the
+    caller's transaction. Its chain is the desk's own: the hub never sees these."""
+    uid = str(uuid.uuid4())
+    body = canonical_json(content)
+    prev = connection.execute(LAST_RECORD).scalar() or GENESIS
+    connection.execute(INSERT_RECORD, {
+        "uid": uid, "kind": kind, "content": body, "actor": actor, "at": at, "chain_prev": prev,
+        "chain_hash": link_hash(prev, op_id=uid, entity=LOCAL, entity_id=uid, kind=kind,
+                                payload_sha256=hashlib.sha256(body.encode()).hexdigest(), actor=actor, device_time=at),
+    })
+    return uid
 
 
 # The fields every event carries on the wire; the history row keeps them as columns instead.

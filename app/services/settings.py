@@ -38,6 +38,12 @@ class DeskSettings:
     sync_cursor: int = 0
     sync_last_success: str = ""
     sync_clock_offset_s: float = 0.0
+    # Issue 9 (app/services/backup.py, personal_data.py): a restored file waits for one full pull
+    # (the backup's time while it does); where daily backups go; closed dossiers' personal data kept
+    # this many years (0: kept).
+    restore_pending: str = ""
+    backup_folder: str = ""
+    retention_years: int = 0
     collector_name: str = ""
     collector_tax_code: str = ""
     collector_address: str = ""
@@ -100,10 +106,22 @@ def load_settings(connection: Connection) -> DeskSettings:
     return DeskSettings(**{k: v for k, v in stored.items() if k in KEYS})
 
 
-def save_settings(connection: Connection, **values: Any) -> None:
+# Bookkeeping the desk rewrites on its own all day: not setting changes, so not in the audit chain.
+UNAUDITED = frozenset({"sync_cursor", "sync_last_success", "sync_clock_offset_s", "restore_pending"})
+SYSTEM_ACTOR = "hệ thống"
+
+
+def save_settings(connection: Connection, by: str = SYSTEM_ACTOR, **values: Any) -> None:
+    """`by`: who changed them, for the audit chain (an officer, or the system for enrolment)."""
     unknown = set(values) - KEYS
     if unknown:
         raise KeyError(f"unknown settings: {sorted(unknown)}")
+    audited = {k: v for k, v in values.items() if k not in UNAUDITED}
+    if audited:
+        from app.services.clock import utc_now
+        from app.services.outbox import record_local
+
+        record_local(connection, kind="settings", content=audited, actor=by or SYSTEM_ACTOR, at=utc_now())
     existing = set(connection.execute(select(T.c.key).where(T.c.key.in_(values))).scalars())
     for key, value in values.items():
         if key in existing:

@@ -33,6 +33,8 @@ class PendingOp:
     actor: str
     device_time: datetime
     size: int
+    chain_prev: str = ""  # the op's link in the audit chain (app/services/outbox.py)
+    chain_hash: str = ""
 
     @property
     def group(self) -> str:
@@ -45,7 +47,7 @@ PAGE = 500
 
 def _pending(row: Any) -> PendingOp:
     return PendingOp(row.seq, row.op_id, row.entity, row.entity_id, row.kind, json.loads(row.payload),
-                     row.payload_sha256, row.actor, row.device_time, len(row.payload))
+                     row.payload_sha256, row.actor, row.device_time, len(row.payload), row.chain_prev, row.chain_hash)
 
 
 def next_batch(desk: Desk, *, max_ops: int, max_bytes: int) -> list[PendingOp]:

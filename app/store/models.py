@@ -231,6 +231,25 @@ class Outbox(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | rejected
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Its link in the workstation's audit chain (sync/chain.py; migration 0008).
+    chain_prev: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    chain_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditRecord(Base):
+    """A chained record that stays on this desk (setting changes, personal data purged): the local
+    half of the audit chain, verified with the outbox's by app/services/audit.py (migration 0008)."""
+
+    __tablename__ = "audit_record"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # settings | purged
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    chain_prev: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Attachment(Base):

@@ -150,13 +150,17 @@ class SyncClient:
     def _wire(op: sync_state.PendingOp) -> dict[str, Any]:
         return {"op_id": op.op_id, "entity": op.entity, "entity_id": op.entity_id, "kind": op.kind,
                 "payload": op.payload, "payload_sha256": op.payload_sha256, "actor": op.actor,
-                "device_time": op.device_time.isoformat(), "device_seq": op.seq}
+                "device_time": op.device_time.isoformat(), "device_seq": op.seq,
+                "chain_prev": op.chain_prev, "chain_hash": op.chain_hash}
 
     def pull(self) -> int:
         applied = 0
         while True:
             cursor = self.desk.settings().sync_cursor
-            response = self.http.get(f"{self.base}/api/v1/sync/pull", params={"since": cursor, "schema": SCHEMA},
+            params: dict[str, Any] = {"since": cursor, "schema": SCHEMA}
+            if self.desk.settings().restore_pending:  # issue 9: a restored desk takes back its own changes too
+                params["include_own"] = "true"
+            response = self.http.get(f"{self.base}/api/v1/sync/pull", params=params,
                                      timeout=TIMEOUT)
             self._check(response)
             page = PullResponse.model_validate(response.json())

@@ -18,6 +18,7 @@ from app.core.lifecycle import Action
 from app.core.receipts import SeriesSpec
 from app.core.text import nfc
 from sync.hub.admin import HubError, allot, check_admin, create_enroll_code, list_devices, revoke
+from sync.hub.audit_chain import list_breaks
 from sync.hub.export import dvcqg_export
 from sync.hub.publish import publish_day, publish_procedure
 from sync.hub.upstream import record_upstream_event
@@ -115,6 +116,11 @@ def admin_router(engine: Engine) -> APIRouter:
     def devices() -> list[dict[str, Any]]:
         return [{"device_id": d.id, "agency_id": d.agency_id, "workstation_no": d.workstation_no, "name": d.name,
                  "revoked": d.revoked_at is not None} for d in list_devices(engine)]
+
+    @router.get("/audit/breaks")
+    def audit_breaks(agency_id: Annotated[str | None, Query(pattern=AGENCY_PATTERN)] = None) -> list[dict[str, Any]]:
+        """Breaks found in workstations' audit chains (issue 9), newest first: which device, which op, why."""
+        return [{**b, "found_at": b["found_at"].isoformat()} for b in list_breaks(engine, agency_id)]
 
     @router.post("/devices/{device_id}/revoke")
     def revoke_device(device_id: Annotated[str, PathParam(pattern=DEVICE_PATTERN)]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from app.core.errors import DeskError, NotFoundError, TransitionError
 from sync.hub.admin import HubError, allotments_for, device_for_token, enroll
 from sync.hub.admin_api import admin_router, check_text
 from sync.hub.apply import apply_batch
+from sync.hub.audit_chain import chain_head
 from sync.hub.blobs import CHUNK_LIMIT, MAX_BLOB, SHA256, BlobStore
 from sync.hub.limits import KIB, BodyLimit, Unexpected, limit
 from sync.hub.models import Change
@@ -215,15 +216,23 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
     @app.get("/api/v1/sync/pull", response_model=PullResponse, response_model_by_alias=True)
     def pull(me: Annotated[Any, Depends(device)], since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
              schema: int = SCHEMA,
-             limit: Annotated[int, Query(ge=1, le=PULL_LIMIT)] = PULL_LIMIT) -> PullResponse:
+             limit: Annotated[int, Query(ge=1, le=PULL_LIMIT)] = PULL_LIMIT,
+             include_own: bool = False) -> PullResponse:
+        """`include_own`: a desk restored from a backup takes back what it had sent itself (issue 9)."""
         check_schema(schema)
         with engine.connect() as connection:
             rows = connection.execute(select(Change).where(Change.agency_id == me.agency_id, Change.seq > since)
                                       .order_by(Change.seq).limit(limit)).all()
         changes = [WireChange(seq=r.seq, entity=r.entity, entity_id=r.entity_id, kind=r.kind, payload=r.payload,
-                              origin_device=r.origin_device, actor=r.actor) for r in rows if r.origin_device != me.id]
+                              origin_device=r.origin_device, actor=r.actor) for r in rows
+                   if include_own or r.origin_device != me.id]
         cursor = rows[-1].seq if rows else since
         return PullResponse(server_time=server_time(), changes=changes, next_cursor=cursor, more=len(rows) == limit)
+
+    @app.get("/api/v1/sync/chain")
+    def chain(me: Annotated[Any, Depends(device)]) -> dict[str, Any]:
+        """The newest link of this workstation's audit chain the hub holds (issue 9)."""
+        return {**chain_head(engine, me.id), "server_time": server_time()}
 
     # A blob belongs to the commune whose device sent it: another commune's token neither sees nor adds to it.
     @app.head("/api/v1/blobs/{sha}")

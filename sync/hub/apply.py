@@ -27,6 +27,7 @@ from app.core.errors import DeskError
 from app.core.lifecycle import Status
 from sync.hub import ereceipts
 from sync.hub.admin import now
+from sync.hub.audit_chain import check_links
 from sync.hub.models import Allotment, AppliedOp, Change, Dossier, DossierEvent, EDocument, Receipt
 from sync.ops import (
     INSTANT,
@@ -374,6 +375,8 @@ def _effect(batch: Batch, op: Op) -> None:
         _issued(batch, op, typed)
     elif isinstance(typed, ReceiptVoided):
         _voided(batch, op, typed)
+    if op.entity == "desk":  # issue 9: a record about the workstation itself (its chain keeps it); no desk pulls it
+        return
     hub_changes = []
     if isinstance(typed, ReceiptSigned):
         hub_changes.append(_signed(batch, op, typed))
@@ -466,6 +469,7 @@ def _batch_once(engine: Engine, ops: list[OpEnvelope], device: Any) -> list[OpRe
                 failed.add(group)
             results.append(result)
         batch.flush()
+        check_links(connection, ops, results, device)  # issue 9: each workstation's audit chain, flagged not refused
     return results
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -163,3 +163,33 @@ class AdminToken(Base):
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditLink(Base):
+    """One link of a workstation's audit chain (sync/chain.py), as its op arrived (migration h007)."""
+
+    __tablename__ = "audit_link"
+    __table_args__ = (Index("ix_audit_link_hash", "device_id", "chain_hash"),
+                      Index("ix_audit_link_prev", "device_id", "chain_prev"),
+                      Index("ix_audit_link_seq", "device_id", "device_seq"))
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    chain_prev: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditBreak(Base):
+    """A break found in a workstation's chain: flagged for the province's admin, never a refusal."""
+
+    __tablename__ = "audit_break"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    agency_id: Mapped[str] = mapped_column(String(20), index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    op_id: Mapped[str] = mapped_column(String(36))
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
