@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core.errors import ValidationError
-from app.core.receipts import SeriesSpec, format_number
+from app.core.receipts import ELECTRONIC, SeriesSpec, e_series_prefix, format_e_number, format_number
 from app.core.text import nfc
 from app.services.clock import to_local
 from app.services.desk import Desk
+from app.services.ereceipts import regime
 from app.services.receipts import add_series, series_status
 from app.store.models import ReceiptSeries
 
@@ -83,11 +84,15 @@ def range_lines(desk: Desk) -> list[dict[str, Any]]:
 
 
 def next_number_preview(desk: Desk) -> str:
-    """The number the next receipt is expected to take (the first active range with numbers left,
-    as `issue_receipt` takes them), for the replacement dialog; "" when no range has any."""
+    """The number the next receipt is expected to take, chosen as `issue_receipt` chooses (the first
+    active range of today's regime with numbers left; an e-range of this year), for the replacement
+    dialog; "" when no range has any."""
+    kind = regime(desk)
+    prefix = f"{e_series_prefix(to_local(desk.now()).year)}%" if kind == ELECTRONIC else "%"
     with desk.read() as connection:
-        row = connection.execute(select(S).where(S.c.active, S.c.next_number <= S.c.last_number)
-                                 .order_by(S.c.id).limit(1)).first()
+        row = connection.execute(select(S).where(S.c.active, S.c.kind == kind, S.c.series_symbol.like(prefix),
+                                                 S.c.next_number <= S.c.last_number).order_by(S.c.id).limit(1)).first()
     if row is None:
         return ""
-    return f"{row.template_symbol} {row.series_symbol} số {format_number(row.next_number)}"
+    number = format_e_number(row.next_number) if kind == ELECTRONIC else format_number(row.next_number)
+    return f"{row.template_symbol} {row.series_symbol} số {number}"

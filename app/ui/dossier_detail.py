@@ -36,6 +36,7 @@ from app.services.reception import CHANNELS, RETURN_METHODS
 from app.ui.action_dialog import ActionDialog
 from app.ui.errors import show_error
 from app.ui.folders import start_folder
+from app.ui.receipt_dialog import ReceiptDialog, dossier_receipt, fee_to_collect
 from app.ui.runner import Runner
 from app.ui.widgets import give_mnemonics, keyboard_table
 
@@ -157,6 +158,10 @@ class DossierDetail(QDialog):
             button.clicked.connect(lambda _=False, a=action: self.ask(a))
             self.actions_row.addWidget(button)
             self.action_buttons[action] = button
+        if fee_to_collect(self.detail):  # received without its receipt: it can still get one (issue 11)
+            issue = QPushButton("Lập &biên lai…")
+            issue.clicked.connect(lambda: self.issue_receipt())
+            self.actions_row.addWidget(issue)
         attach = QPushButton("Đính kèm bản &quét…")
         attach.clicked.connect(lambda: self.attach())
         self.actions_row.addWidget(attach)
@@ -182,6 +187,16 @@ class DossierDetail(QDialog):
         chosen = Path(path)
         self.runner.run(lambda: attach_file(self.desk, self.uid, chosen),
                         lambda _: (self.changed.emit(), self.reload()), lambda e: show_error(self, e))
+
+    def issue_receipt(self) -> ReceiptDialog:
+        """The fee not taken at reception: the receipt dialog, then the receipt's print preview."""
+        def issued(_: Any) -> None:
+            self.changed.emit()
+            self.reload()
+            self.print_wanted.emit("receipt", self.uid)
+
+        self.receipt_dialog = dossier_receipt(self, self.desk, self.runner, self.uid, self.detail, issued)
+        return self.receipt_dialog
 
     def defaults_for(self, action: Action) -> dict[str, Any]:
         d = self.detail["dossier"]

@@ -4,14 +4,20 @@ voided and shows both numbers: the old one (voided) and the one the replacement 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.core.errors import ValidationError
+from app.core.errors import DeskError, ValidationError
 from app.core.limits import LIMITS
 from app.core.money import amount_in_words, format_vnd
+from app.services.desk import Desk
+from app.services.receipts import VOID_REASON_MAX, Issued, issue_receipt
+from app.ui.errors import show_error
+from app.ui.runner import Runner
 from app.ui.widgets import error_label, form_dialog
 
 FEE_NAME_MAX = 200  # the receipt's line for the fee holds two lines of a procedure's name
@@ -85,7 +91,7 @@ class ReceiptDialog(SubmitDialog):
         form = QFormLayout()
         form.addRow(QLabel(f"<b>{prefill.title}</b>", wordWrap=True))
         self.numbers = QLabel(wordWrap=True)
-        self.reason = QLineEdit(maxLength=LIMITS["reason"].max_chars)
+        self.reason = QLineEdit(maxLength=VOID_REASON_MAX)
         if replacing:
             self.numbers.setText(
                 f"Biên lai bị hủy: <b>{replacing.old_label}</b> ({format_vnd(replacing.old_amount)}) → "
@@ -147,3 +153,50 @@ class ReceiptDialog(SubmitDialog):
         if not self.fee.text().strip():
             raise ValidationError("Hãy ghi tên loại phí, lệ phí.", field="fee_name")
         parse_amount(self.amount.text())
+
+
+# -- a dossier whose fee was not collected at reception ("Lập biên lai" in its window) ---------------
+
+
+def fee_to_collect(detail: dict[str, Any]) -> bool:
+    """A fee is due (not exempted, not zero) and no receipt of the dossier stands (none, or all voided)."""
+    dossier = detail["dossier"]
+    live = [r for r in detail.get("receipts", []) if r["status"] == "issued"]
+    return dossier["fee_amount"] > 0 and not dossier["fee_exemption"] and not live
+
+
+def dossier_prefill(detail: dict[str, Any]) -> Prefill:
+    """What the receipt will say unless the official corrects it: the service's own defaults."""
+    dossier, procedure = detail["dossier"], detail["procedure"]
+    fee_name = procedure.fee_rule.name or f"Phí, lệ phí {procedure.name.lower()}"
+    return Prefill(dossier["owner_name"], fee_name, dossier["fee_amount"], f"Hồ sơ {dossier['code']}")
+
+
+def dossier_receipt(parent: QWidget, desk: Desk, runner: Runner, uid: str, detail: dict[str, Any],
+                    issued: Callable[[Issued], None]) -> ReceiptDialog:
+    """Opens the receipt dialog for the dossier and issues through `issue_receipt` (the same service
+    and numbering as at reception); only what the official changed is passed as a correction."""
+    prefill = dossier_prefill(detail)
+    dialog = ReceiptDialog(prefill, parent=parent)
+
+    def submit() -> None:
+        values = dialog.values()
+        changed = {key: values[key] for key in ("payer_name", "fee_name", "amount")
+                   if values[key] != getattr(prefill, key)}
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, DeskError):
+                dialog.refused(error.message, error.field or "")
+            else:
+                dialog.refused("")
+                show_error(parent, error)
+
+        def done(result: Issued) -> None:
+            dialog.accept()
+            issued(result)
+
+        runner.run(lambda: issue_receipt(desk, dossier_uid=uid, **changed), done, failed)  # type: ignore[arg-type]
+
+    dialog.submitted.connect(submit)
+    dialog.open()
+    return dialog

@@ -4,14 +4,19 @@ and the number ranges of this workstation (an administrator enters a new one fro
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,14 +29,32 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import DeskError
-from app.core.limits import LIMITS
 from app.core.money import format_vnd
-from app.core.receipts import format_number
+from app.core.receipts import format_e_number, format_number
 from app.services.clock import show, to_local
 from app.services.desk import Desk
+from app.services.ereceipts import (
+    DELIVERED,
+    REJECTED,
+    EReceiptLine,
+    daily_summary,
+    ereceipts_of_day,
+    ereceipts_to_watch,
+    paper_stop_warning,
+    summary_series,
+)
 from app.services.receipt_ranges import RangeInput, add_range, next_number_preview, range_lines
-from app.services.receipts import Issued, ReceiptLine, day_totals, issue_receipt, receipts_of_day, void_receipt
+from app.services.receipts import (
+    VOID_REASON_MAX,
+    Issued,
+    ReceiptLine,
+    day_totals,
+    issue_receipt,
+    receipts_of_day,
+    void_receipt,
+)
 from app.ui.errors import show_error
+from app.ui.folders import start_file
 from app.ui.print_dialog import PrintDialog, PrinterFactory, system_printer
 from app.ui.range_dialog import RangeDialog
 from app.ui.receipt_dialog import Prefill, ReceiptDialog, Replacing, SubmitDialog
@@ -39,25 +62,81 @@ from app.ui.receipt_jobs import receipt_job
 from app.ui.runner import Runner
 from app.ui.widgets import form_dialog
 
-HEADERS = ["Ký hiệu", "Số", "Giờ lập", "Người thu", "Người nộp", "Loại phí, lệ phí", "Số tiền", "Tình trạng"]
-STATE_COLUMN = 7
-WIDEST = {4: 220, 5: 300}  # payer and fee names: elided past this, full text in the tooltip
-OK_STYLE, ERROR_STYLE = "color: #1b5e20;", "color: #b00020;"
+HEADERS = ["Ký hiệu", "Số", "Giờ lập", "Người thu", "Người nộp", "Loại phí, lệ phí", "Số tiền", "Tình trạng",
+           "Gửi cơ quan thuế (biên lai điện tử)"]
+STATE_COLUMN, SENDING_COLUMN = 7, 8
+WIDEST = {4: 200, 5: 260, 7: 260}  # elided past this; the full text is in the tooltip
+OK_STYLE, ERROR_STYLE, WARN_STYLE = "color: #1b5e20;", "color: #b00020;", "color: #8a4b00;"
+WARN_BACK, LATE_BACK, REJECTED_BACK = QColor("#fff3cd"), QColor("#f8d7da"), QColor("#f8d7da")
+SUMMARY_FORMATS = {"xml": ("XML gửi cơ quan thuế", "Tệp XML (*.xml)"), "pdf": ("PDF", "Tệp PDF (*.pdf)"),
+                   "xlsx": ("Excel", "Bảng tính Excel (*.xlsx)")}
 
 
-def number_label(line: ReceiptLine) -> str:
-    return f"{line.label} số {format_number(line.number)}"
+NOTICE_MADE = (" Đã lập thông báo Mẫu 04/SS-CTĐT về biên lai điện tử sai sót; thông báo được ký và gửi cơ quan "
+               "thuế qua hệ thống cấp trên.")
+
+
+@dataclass(frozen=True)
+class Replaced:
+    issued: Issued | None  # None: the void stands but the replacement could not be issued
+    notice_id: str | None  # the Mẫu 04/SS-CTĐT notice of an e-receipt
+    problem: str
+
+
+def number_label(line: ReceiptLine, electronic: bool = False) -> str:
+    return f"{line.label} số {format_e_number(line.number) if electronic else format_number(line.number)}"
+
+
+@dataclass(frozen=True)
+class DayView:
+    """What the screen shows for a day, read in one go on the database worker."""
+
+    lines: list[ReceiptLine]
+    ranges: list[dict[str, Any]]
+    electronic: dict[str, EReceiptLine] = field(default_factory=dict)  # by receipt uid
+    to_watch: list[EReceiptLine] = field(default_factory=list)  # undelivered, deadline near or passed
+    paper_note: str = ""
+
+
+def load_day(desk: Desk, day: date, officer: str) -> DayView:
+    return DayView(receipts_of_day(desk, day, officer), range_lines(desk),
+                   {e.receipt_uid: e for e in ereceipts_of_day(desk, day, officer)},
+                   [e for e in ereceipts_to_watch(desk) if e.warn], paper_stop_warning(desk))
+
+
+def sending_text(e: EReceiptLine) -> str:
+    """signed → at the hub → sent → accepted / rejected with the reason; the legal deadline while
+    not delivered, with a mark (not colour alone) when it is near or passed."""
+    state = e.state_text + (f": {e.reason}" if e.state == REJECTED and e.reason else "")
+    if e.state in DELIVERED:
+        return ("✓ " if e.state == "accepted" else "") + state
+    mark = "⛔ " if e.late else "⚠ " if e.warn else ""
+    return f"{'✗ ' if e.state == REJECTED else mark}{state} — {e.deadline_text}"
+
+
+def sending_detail(e: EReceiptLine) -> str:
+    """The tooltip: every fact of the delivery, the lookup code and the notices of a wrong receipt."""
+    parts = [f"Biên lai điện tử {e.label}", f"Tình trạng gửi: {e.state_text} (lúc {show(e.state_at)})"]
+    if e.reason:
+        parts.append(f"Lý do cơ quan thuế từ chối: {e.reason}")
+    if e.state not in DELIVERED:
+        parts.append(f"Hạn gửi cơ quan thuế: {e.deadline_text}")
+    parts.append(f"Mã tra cứu: {e.lookup_code}")
+    for n in e.notices:
+        parts.append(f"Thông báo Mẫu 04/SS-CTĐT ({n.action_text}: {n.cause}) — {n.state_text}"
+                     + (f": {n.reason}" if n.reason else ""))
+    return "\n".join(parts)
 
 
 class VoidDialog(SubmitDialog):
     """Asks why a receipt is voided without a replacement (the fee is given back)."""
 
-    def __init__(self, line: ReceiptLine, parent: QWidget | None = None) -> None:
+    def __init__(self, line: ReceiptLine, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Hủy biên lai")
-        self.reason = QLineEdit(maxLength=LIMITS["reason"].max_chars)
+        self.reason = QLineEdit(maxLength=VOID_REASON_MAX)
         form = QFormLayout()
-        form.addRow(QLabel(f"Hủy biên lai <b>{number_label(line)}</b> ({format_vnd(line.amount)}); "
+        form.addRow(QLabel(f"Hủy biên lai <b>{label}</b> ({format_vnd(line.amount)}); "
                            "số biên lai được giữ lại, ghi là đã hủy.", wordWrap=True))
         label = QLabel("&Lý do hủy")
         label.setBuddy(self.reason)
@@ -77,6 +156,7 @@ class ReceiptsView(QWidget):
         self.print_runner = print_runner or (runner if runner.synchronous else Runner(parent=self))
         self.printer_factory, self.printers = printer_factory, printers
         self.lines: list[ReceiptLine] = []
+        self.electronic: dict[str, EReceiptLine] = {}
         self.dialog: QDialog | None = None  # the dialog open now (tests and screenshots reach it)
         self.print_dialog: PrintDialog | None = None
         self._build()
@@ -97,6 +177,12 @@ class ReceiptsView(QWidget):
         self.replace_button = self._button("Hủy và lập biên lai &thay thế…", lambda: self.void_selected(replace=True))
         self.void_button = self._button("Hủy biên lai (&hoàn tiền)…", lambda: self.void_selected(replace=False))
         self.range_button = self._button("Nhập &dải số mới…", self.enter_range)
+        self.watch = QLabel(wordWrap=True, styleSheet=WARN_STYLE)
+        self.watch.setVisible(False)
+        self.summary_buttons = {fmt: self._button(text, lambda f=fmt: self.export_summary(f)) for fmt, text in
+                                (("xml", "Xuất &XML…"), ("pdf", "Xuất &PDF…"), ("xlsx", "Xuất &Excel…"))}
+        refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.reload)
+        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         top = QHBoxLayout()
         for text, buddy in (("&Ngày", self.day), ("&Cán bộ", self.officer)):
             label = QLabel(text)
@@ -106,6 +192,11 @@ class ReceiptsView(QWidget):
         top.addStretch(1)
         for button in (self.print_button, self.replace_button, self.void_button):
             top.addWidget(button)
+        summary = QHBoxLayout()
+        summary.addWidget(QLabel("Bảng tổng hợp dữ liệu biên lai điện tử của ngày (Mẫu 01/TH-BLĐT):"))
+        for button in self.summary_buttons.values():
+            summary.addWidget(button)
+        summary.addStretch(1)
         ranges = QHBoxLayout()
         ranges.addWidget(self.series, 1)
         ranges.addWidget(self.range_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -113,7 +204,9 @@ class ReceiptsView(QWidget):
         column.addLayout(top)
         column.addWidget(self.table, 1)
         column.addWidget(self.message)
+        column.addWidget(self.watch)
         column.addWidget(self.totals)
+        column.addLayout(summary)
         column.addLayout(ranges)
         self.day.dateChanged.connect(self.reload)
         self.officer.currentIndexChanged.connect(self.reload)
@@ -143,23 +236,27 @@ class ReceiptsView(QWidget):
     # -- the day's list ---------------------------------------------------------------------
     def reload(self) -> None:
         day, officer = self.day.date().toPython(), self.officer.currentData() or ""
-        self.runner.run(lambda: (receipts_of_day(self.desk, day, officer), range_lines(self.desk)), self._show,
-                        lambda e: show_error(self, e))
+        self.runner.run(lambda: load_day(self.desk, day, officer), self._show, lambda e: show_error(self, e))
 
-    def _show(self, loaded: tuple[list[ReceiptLine], list[dict[str, Any]]]) -> None:
+    def _show(self, loaded: DayView) -> None:
         kept = self.selected()
-        self.lines, ranges = loaded
+        self.lines, self.electronic = loaded.lines, loaded.electronic
         self.table.setRowCount(len(self.lines))
         by_id = {line.uid: line for line in self.lines}
         for row, line in enumerate(self.lines):
-            values = (line.label, format_number(line.number), show(line.issued_at, "%H:%M"), line.issued_by,
-                      line.payer_name, line.fee_name, format_vnd(line.amount), self._state(line, by_id))
+            e = self.electronic.get(line.uid)
+            number = format_e_number(line.number) if e else format_number(line.number)
+            values = (line.label, number, show(line.issued_at, "%H:%M"), line.issued_by, line.payer_name,
+                      line.fee_name, format_vnd(line.amount), self._state(line, e, by_id),
+                      sending_text(e) if e else "— (biên lai giấy)")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(sending_detail(e) if e and column == SENDING_COLUMN else value)
                 if column == 6:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+            if e is not None:
+                self._colour(self.table.item(row, SENDING_COLUMN), e)
         self.table.resizeColumnsToContents()
         for column, widest in WIDEST.items():
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
@@ -169,13 +266,47 @@ class ReceiptsView(QWidget):
         totals = day_totals(self.lines)
         parts = [f"{name}: <b>{format_vnd(amount)}</b>" for name, amount in sorted(totals.items())]
         self.totals.setText("Tiền thu trong ngày (nộp quỹ, không tính biên lai đã hủy): " + (", ".join(parts) or "0 đ"))
-        self.series.setText(self._ranges_text(ranges))
+        self.series.setText(self._ranges_text(loaded.ranges))
+        self._watch(loaded.to_watch, loaded.paper_note)
 
     @staticmethod
-    def _state(line: ReceiptLine, by_id: dict[str, ReceiptLine]) -> str:
-        if line.status == "voided":
-            return "Đã hủy: " + line.void_reason
-        return "Đã lập"
+    def _colour(item: QTableWidgetItem, e: EReceiptLine) -> None:
+        if e.state == REJECTED:
+            item.setBackground(REJECTED_BACK)
+        elif e.late:
+            item.setBackground(LATE_BACK)
+        elif e.warn:
+            item.setBackground(WARN_BACK)
+
+    @staticmethod
+    def _state(line: ReceiptLine, e: EReceiptLine | None, by_id: dict[str, ReceiptLine]) -> str:
+        """Voided with its reason, or issued; an e-receipt's replacement and notices are linked."""
+        text = "Đã hủy: " + line.void_reason if line.status == "voided" else "Đã lập"
+        if e is None:
+            return text
+        if e.replaces_uid:
+            old = by_id.get(e.replaces_uid)
+            text += f", thay thế biên lai số {format_e_number(old.number)}" if old else ", thay thế một biên lai đã hủy"
+        if e.notices:
+            text += " · đã lập thông báo Mẫu 04/SS-CTĐT"
+        return text
+
+    def _watch(self, to_watch: list[EReceiptLine], paper_note: str) -> None:
+        """A day before a sending deadline passes, and after: said in words above the totals."""
+        lines = []
+        if to_watch:
+            late = [e for e in to_watch if e.late]
+            first = min((e for e in to_watch if e.deadline), key=lambda e: e.deadline or 0, default=None)
+            lines.append(
+                f"⚠ {len(to_watch)} biên lai điện tử chưa gửi được cơ quan thuế"
+                + (f", {len(late)} đã quá hạn gửi" if late else "")
+                + (f"; hạn gần nhất {first.deadline:%H:%M} ngày {first.deadline:%d/%m/%Y} ({first.label})"
+                   if first and first.deadline else "")
+                + ". Hãy kết nối mạng và bấm «Đồng bộ ngay» để gửi.")
+        if paper_note:
+            lines.append(paper_note)
+        self.watch.setText("\n".join(lines))
+        self.watch.setVisible(bool(lines))
 
     @staticmethod
     def _ranges_text(ranges: list[dict[str, Any]]) -> str:
@@ -199,6 +330,9 @@ class ReceiptsView(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.lines[rows[0].row()] if rows and rows[0].row() < len(self.lines) else None
 
+    def label_of(self, line: ReceiptLine) -> str:
+        return number_label(line, line.uid in self.electronic)
+
     def say(self, text: str, *, ok: bool = True) -> None:
         """The screen's message line: what was just done (green) or what could not be (red)."""
         self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
@@ -218,7 +352,7 @@ class ReceiptsView(QWidget):
     def print_selected(self) -> None:
         line = self._choose(issued_only=False)
         if line is not None:
-            self.open_print(line.uid, line.dossier_uid, f"Biên lai {number_label(line)}")
+            self.open_print(line.uid, line.dossier_uid, f"Biên lai {self.label_of(line)}")
 
     def open_print(self, receipt_uid: str, dossier_uid: str | None, label: str) -> None:
         """The preview of one receipt; printing it again later is a reprint, marked on the paper."""
@@ -240,7 +374,7 @@ class ReceiptsView(QWidget):
         if line is None:
             return
         if not replace:
-            dialog = VoidDialog(line, self)
+            dialog = VoidDialog(line, self.label_of(line), self)
             dialog.submitted.connect(lambda: self._void(line, dialog))
             self._open(dialog)
             return
@@ -261,10 +395,10 @@ class ReceiptsView(QWidget):
                 dialog.refused("")
                 show_error(self, error)
 
-        def done(_: Any) -> None:
+        def done(notice_id: str | None) -> None:
             dialog.accept()
-            self.say(f"Đã hủy biên lai {number_label(line)}; số tiền {format_vnd(line.amount)} không còn tính vào "
-                     "tiền thu trong ngày.")
+            self.say(f"Đã hủy biên lai {self.label_of(line)}; số tiền {format_vnd(line.amount)} không còn tính vào "
+                     f"tiền thu trong ngày.{NOTICE_MADE if notice_id else ''}")
             self.reload()
 
         self.runner.run(lambda: void_receipt(self.desk, line.uid, reason=reason), done, failed)
@@ -272,22 +406,22 @@ class ReceiptsView(QWidget):
     def _ask_replacement(self, line: ReceiptLine, new_label: str) -> None:
         title = "Biên lai thay thế" + (" cho hồ sơ của " + line.payer_name if line.dossier_uid else "")
         dialog = ReceiptDialog(Prefill(line.payer_name, line.fee_name, line.amount, title),
-                               Replacing(number_label(line), line.amount, new_label), self)
+                               Replacing(self.label_of(line), line.amount, new_label), self)
         dialog.submitted.connect(lambda: self._replace(line, dialog))
         self._open(dialog)
 
     def _replace(self, line: ReceiptLine, dialog: ReceiptDialog) -> None:
         values = dialog.values()
 
-        def work() -> tuple[Issued | None, str]:
-            void_receipt(self.desk, line.uid, reason=str(values["reason"]))
+        def work() -> Replaced:
+            notice = void_receipt(self.desk, line.uid, reason=str(values["reason"]), replacing=True)
             try:
                 issued = issue_receipt(self.desk, dossier_uid=line.dossier_uid, replaces_uid=line.uid,
                                        payer_name=str(values["payer_name"]), fee_name=str(values["fee_name"]),
                                        amount=int(values["amount"]))  # type: ignore[call-overload]
             except DeskError as error:  # the void stands (its own transaction): say so plainly
-                return None, error.message
-            return issued, ""
+                return Replaced(None, notice, error.message)
+            return Replaced(issued, notice, "")
 
         def failed(error: Exception) -> None:
             if isinstance(error, DeskError):
@@ -296,21 +430,49 @@ class ReceiptsView(QWidget):
                 dialog.refused("")
                 show_error(self, error)
 
-        def done(result: tuple[Issued | None, str]) -> None:
+        def done(result: Replaced) -> None:
             dialog.accept()
-            self._replaced(line, *result)
+            self._replaced(line, result)
 
         self.runner.run(work, done, failed)
 
-    def _replaced(self, line: ReceiptLine, issued: Issued | None, problem: str) -> None:
+    def _replaced(self, line: ReceiptLine, result: Replaced) -> None:
+        old, notice = self.label_of(line), NOTICE_MADE if result.notice_id else ""
         self.reload()
+        issued = result.issued
         if issued is None:
-            self.say(f"Đã hủy biên lai {number_label(line)} nhưng chưa lập được biên lai thay thế: {problem} "
-                     "Khi khắc phục xong, mở hồ sơ và bấm «Lập biên lai».", ok=False)
+            self.say(f"Đã hủy biên lai {old} nhưng chưa lập được biên lai thay thế: {result.problem} "
+                     f"Khi khắc phục xong, mở hồ sơ và bấm «Lập biên lai».{notice}", ok=False)
             return
-        self.say(f"Đã hủy biên lai {number_label(line)} → lập biên lai thay thế {issued.label} "
-                 f"({format_vnd(issued.amount)}).")
+        self.say(f"Đã hủy biên lai {old} → lập biên lai thay thế {issued.label} ({format_vnd(issued.amount)}).{notice}")
         self.open_print(issued.uid, line.dossier_uid, f"Biên lai {issued.label}")
+
+    # -- the day's summary of e-receipts (Mẫu 01/TH-BLĐT) --------------------------------------
+    def export_summary(self, fmt: str) -> None:
+        day = self.day.date().toPython()
+        self.runner.run(lambda: summary_series(self.desk, day), lambda found: self._export(day, fmt, found),
+                        lambda e: show_error(self, e))
+
+    def _export(self, day: date, fmt: str, found: list[tuple[str, str]]) -> None:
+        """One file per series of the day (usually one), each saved where the official chooses,
+        starting in the documents folder."""
+        if not found:
+            self.say(f"Ngày {day:%d/%m/%Y} không có biên lai điện tử nào: không có bảng tổng hợp để xuất.", ok=False)
+            return
+        words, pattern = SUMMARY_FORMATS[fmt]
+        for _, series in found:
+            name = f"Mau01-TH-BLDT_{series}_{day:%Y-%m-%d}.{fmt}"
+            target, _ = QFileDialog.getSaveFileName(self, f"Lưu bảng tổng hợp ký hiệu {series} ({words})",
+                                                    start_file(name), pattern)
+            if target:
+                self._write_summary(day, fmt, series, Path(target))
+
+    def _write_summary(self, day: date, fmt: str, series: str, target: Path) -> None:
+        def work() -> None:
+            target.write_bytes(daily_summary(self.desk, day, series_symbol=series, fmt=fmt))
+
+        self.runner.run(work, lambda _: self.say(f"Đã lưu bảng tổng hợp ký hiệu {series} ngày {day:%d/%m/%Y}: "
+                                                 f"{target}"), lambda e: show_error(self, e, "Chưa lưu được"))
 
     # -- ranges -----------------------------------------------------------------------------
     def enter_range(self) -> None:
