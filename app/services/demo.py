@@ -1,4 +1,8 @@
-"""A demo commune with a year of realistic dossiers, built through the real services."""
+"""A demo commune with a year of realistic dossiers, built through the real services.
+
+It switched to e-receipts a few weeks ago (the early switch of issue 10), with a demo certificate
+that says it has no legal value, so a new user sees e-receipts signed, delivered, voided with
+their notice and replaced; older ones carry the states the hub would have sent back."""
 
 from __future__ import annotations
 
@@ -7,15 +11,22 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.core.receipts import SeriesSpec
 from app.services import processing
 from app.services.clock import from_local, to_local, utc_now
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
+from app.services.ereceipts import apply_transmission
 from app.services.people import make_person
-from app.services.receipts import add_series, issue_receipt
+from app.services.receipts import add_series, issue_receipt, void_receipt
 from app.services.reception import Received, ReceptionInput, receive_dossier
+from app.services.settings import save_settings
+from app.services.signer_config import DEMO, DEMO_PASSWORD
 from app.store.engine import open_database
+from app.store.models import EReceiptDocument, Receipt
+from ereceipt.keys import make_demo_pkcs12
 
 DEMO_COMMUNE = CommuneSetup("000.17.22.H56", "Xã Quảng Phú", workstation_no=1, agency_name="UBND xã Quảng Phú",
                             place_name="Quảng Phú")
@@ -25,6 +36,14 @@ MIX = [("2.000815", 40), ("2.000884", 12), ("1.001193", 10), ("XA.HT.TRICHLUC", 
        ("1.000656", 4), ("XA.HT.TTHN", 8), ("XA.CT.HOPDONG", 6), ("XA.HT.CAICHINH", 3), ("XA.HT.NHANCMC", 2),
        ("XA.HT.GIAMHO", 1), ("XA.CT.SUAHD", 1)]
 PROVINCIAL_FEES = {"XA.HT.TTHN": 20000, "XA.HT.CAICHINH": 15000, "XA.HT.NHANCMC": 20000}
+# The collector as its e-receipts name it; the tax office is illustrative (demo data).
+DEMO_COLLECTOR = dict(
+    collector_name="Ủy ban nhân dân xã Quảng Phú", collector_tax_code="2800123456",
+    collector_address="Xã Quảng Phú, tỉnh Thanh Hóa", collector_phone="0237 3861 234", collector_budget_code="1234567",
+    tax_office_code="28101", tax_office_name="Thuế cơ sở 1 tỉnh Thanh Hóa", ereceipt_contact_name="Nguyễn Thị Lan",
+    ereceipt_contact_email="motcua@quangphu.example.vn",
+)
+E_RECEIPT_DAYS = 30  # the demo commune switched to e-receipts this many days before today
 
 
 class DemoClock:
@@ -95,7 +114,11 @@ def _day(desk: Desk, clock: DemoClock, rng: random.Random, day: date) -> None:
         form = _form(rng)
         got = receive_dossier(desk, form)
         if got.fee_amount > 0:
-            issue_receipt(desk, dossier_uid=got.uid)
+            issued = issue_receipt(desk, dossier_uid=got.uid)
+            if issued.kind == "electronic" and rng.random() < 0.03:  # a wrong one: notice, then replacement
+                clock.at(to_local(clock()) + timedelta(minutes=3))
+                void_receipt(desk, issued.uid, reason="Ghi sai tên người nộp tiền", replacing=True)
+                issue_receipt(desk, dossier_uid=got.uid, replaces_uid=issued.uid, payer_name=form.owner_name.upper())
         _walk(desk, clock, rng, got, form.owner_name, to_local(utc_now()).date())
 
 
@@ -112,11 +135,45 @@ def build_demo(path: Path, *, days: int = 365, seed: int = 2026) -> Path:
     desk = Desk(database, actor=OFFICIALS[0], clock=clock)
     init_commune(desk, DEMO_COMMUNE)
     add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 20000), source="demo")
+    switch_to_ereceipts(desk, path, today - timedelta(days=E_RECEIPT_DAYS))
     calendar = desk.calendar()
     for offset in range(days, -1, -1):
         day = today - timedelta(days=offset)
         if calendar.is_working_day(day):
             with desk.batch():
                 _day(desk, clock, rng, day)
+    _delivered(desk, today)
     database.dispose()
     return path
+
+
+def switch_to_ereceipts(desk: Desk, path: Path, start: date) -> None:
+    """E-receipts from `start` (the early switch), the demo certificate beside the database at
+    `path`, one e-receipt range a year up to next year's; the demo collector's details. The demo
+    and the self-test use it: the demo password is published, the certificate has no legal value."""
+    today = to_local(utc_now()).date()  # the demo's clock may stand a year back while it is built
+    key = path.with_name(f"{path.stem}-chung-thu-thu-nghiem.p12")
+    make_demo_pkcs12(key, DEMO_PASSWORD.encode(), DEMO_COLLECTOR["collector_name"],
+                     DEMO_COLLECTOR["collector_tax_code"], valid_from=from_local(datetime.combine(start, time.min))
+                     - timedelta(days=1))
+    with desk.write() as connection:
+        save_settings(connection, **DEMO_COLLECTOR, ereceipts_from=start.isoformat(), signer_kind=DEMO,
+                      signer_path=key.name)
+    desk.forget_cached()
+    for year in range(start.year, today.year + 2):  # next year's too: the demo keeps working on 01/01
+        add_series(desk, SeriesSpec("electronic", "EBL01", f"{year % 100:02d}TAA", 1, 20000), source="demo")
+
+
+def _delivered(desk: Desk, today: date) -> None:
+    """What the hub would have sent back: older e-receipts accepted, yesterday's sent, today's waiting."""
+    receipts, documents = Receipt.__table__, EReceiptDocument.__table__
+    with desk.write() as connection:
+        rows = connection.execute(select(receipts.c.uid, receipts.c.issued_at)
+                                  .join(documents, documents.c.receipt_id == receipts.c.id)).all()
+        for uid, issued_at in rows:
+            age = (today - to_local(issued_at).date()).days
+            if age >= 1:
+                apply_transmission(connection, {
+                    "receipt_id": uid, "document": "receipt", "state": "accepted" if age > 1 else "sent",
+                    "at": issued_at + timedelta(hours=2),
+                    "message_id": f"V0100000000{uid.replace('-', '')[:20].upper()}"})

@@ -394,6 +394,16 @@ def notice_xml(desk: Desk, notice_uid: str) -> bytes:
     return xml
 
 
+def citizen_copy_pdf(desk: Desk, receipt_uid: str) -> bytes:
+    """The printed copy of a stored e-receipt for the citizen (Mẫu 01/PLPĐT view: every legal field,
+    the signer and signing time, the lookup code and a QR to the hub's public lookup page). Its
+    signature is checked first: a receipt whose signature does not hold is never printed."""
+    from forms.ereceipt import render_signed_copy
+
+    _, xml = signed_xml(desk, receipt_uid=receipt_uid)
+    return render_signed_copy(xml, lookup_base_url=desk.settings().hub_url)
+
+
 def signing_certificate_pem(desk: Desk) -> bytes:
     """The configured signer's certificate (PEM), to register with the tax authority or check a signature."""
     return certificate_pem(key_holder(desk.settings(), desk.db.path.parent).certificate())

@@ -325,7 +325,10 @@ def log_book_workbook(desk: Desk, first: date, last: date) -> bytes:
 
 def receipt_pdf(desk: Desk, receipt_uid: str, *, reprint: int = 0, size: str | None = None) -> bytes:
     """Dated on the day of collection, QR-stamped at its issue; both copies or the payer's only
-    (setting receipt_copies); a void says why, who and when."""
+    (setting receipt_copies); a void says why, who and when. An e-receipt prints as its signed
+    copy for the citizen (app/services/ereceipts.py, issue 10)."""
+    from app.services import ereceipts
+
     with desk.read() as connection:
         row = connection.execute(
             select(Receipt.__table__, ReceiptSeries.template_symbol, ReceiptSeries.series_symbol)
@@ -333,6 +336,11 @@ def receipt_pdf(desk: Desk, receipt_uid: str, *, reprint: int = 0, size: str | N
         ).first()
     if row is None:
         raise NotFoundError("Không tìm thấy biên lai.", field="receipt")
+    if row.status == "issued":
+        with desk.read() as connection:
+            electronic = ereceipts.is_electronic(connection, receipt_uid)
+        if electronic:
+            return ereceipts.citizen_copy_pdf(desk, receipt_uid)
     settings = desk.settings()
     qr, code = None, ""
     if row.dossier_id is not None:

@@ -8,6 +8,9 @@ Settings say which kind (DeskSettings.signer_kind):
   may not import: the same keyring pattern is repeated here).
 - "pkcs11": a USB token through its PKCS#11 library (`signer_path`), the token's label, and its
   PIN in the credential store.
+- "demo": the demo commune's PKCS#12 file, whose password is published here (DEMO_PASSWORD): its
+  certificate says it has no legal value, and the demo must sign on any PC, with or without an OS
+  credential store (a bare Linux has none). A file whose certificate is not such a demo is refused.
 
 The software key is loaded once per file version and kept: opening a PKCS#12 (key derivation,
 RSA key parsing) would cost more than signing itself, and the receipt's transaction should stay
@@ -23,12 +26,14 @@ import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
 from app.services.settings import DeskSettings
-from ereceipt.keys import PLUG_IN_TOKEN, Pkcs11Signer, Pkcs12Signer
+from ereceipt.keys import DEMO_SUBJECT, PLUG_IN_TOKEN, Pkcs11Signer, Pkcs12Signer
 from ereceipt.signing import KeyHolder, SignerUnavailable
 
 SERVICE = "motcua-desk-signer"
-PKCS12, PKCS11 = "pkcs12", "pkcs11"
-KINDS = {PKCS12: "Tệp chứng thư số (PKCS#12)", PKCS11: "Thiết bị ký số USB (PKCS#11)"}
+PKCS12, PKCS11, DEMO = "pkcs12", "pkcs11", "demo"
+KINDS = {PKCS12: "Tệp chứng thư số (PKCS#12)", PKCS11: "Thiết bị ký số USB (PKCS#11)",
+         DEMO: "Chứng thư thử nghiệm của xã mẫu (không có giá trị pháp lý)"}
+DEMO_PASSWORD = "xa-mau-khong-co-gia-tri"
 NOT_CONFIGURED = ("Chưa cài đặt chữ ký số để lập biên lai điện tử. Hãy khai báo thiết bị ký số (USB token) "
                   "hoặc tệp chứng thư số của cơ quan trong phần Cài đặt. Biên lai chưa được lập.")
 NO_KEYRING = ("Máy này không có kho mật khẩu của hệ điều hành để cất mật khẩu chữ ký số an toàn. Trên Windows, "
@@ -36,7 +41,7 @@ NO_KEYRING = ("Máy này không có kho mật khẩu của hệ điều hành đ
 NO_SECRET = ("Chưa lưu mật khẩu (mã PIN) của chữ ký số trên máy này. Hãy nhập lại trong phần Cài đặt. "
              "Biên lai chưa được lập.")
 
-_loaded: dict[tuple[str, int, int], Pkcs12Signer] = {}
+_loaded: dict[tuple[str, int, int, str], Pkcs12Signer] = {}
 _loading = threading.Lock()
 
 
@@ -75,11 +80,15 @@ def _pkcs12(settings: DeskSettings, path: Path) -> Pkcs12Signer:
         stat = path.stat()
     except OSError:
         raise SignerUnavailable(f"Không tìm thấy tệp chứng thư số {path}. {PLUG_IN_TOKEN}") from None
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, settings.signer_kind)
     with _loading:
         signer = _loaded.get(key)
         if signer is None:
-            signer = Pkcs12Signer(path, _secret(settings, path).encode("utf-8"))
+            demo = settings.signer_kind == DEMO
+            signer = Pkcs12Signer(path, (DEMO_PASSWORD if demo else _secret(settings, path)).encode("utf-8"))
+            if demo and DEMO_SUBJECT not in signer.certificate().subject.rfc4514_string():
+                raise SignerUnavailable("Tệp này không phải chứng thư thử nghiệm của xã mẫu: hãy chọn loại "
+                                        "«Tệp chứng thư số» và lưu mật khẩu của nó.")
             _loaded.clear()  # one file at a time: an older version's key is not kept in memory
             _loaded[key] = signer
     return signer
@@ -91,6 +100,6 @@ def key_holder(settings: DeskSettings, base: Path | None = None) -> KeyHolder:
     if settings.signer_kind not in KINDS or not settings.signer_path:
         raise SignerUnavailable(NOT_CONFIGURED)
     path = key_path(settings, base)
-    if settings.signer_kind == PKCS12:
+    if settings.signer_kind in (PKCS12, DEMO):
         return _pkcs12(settings, path)
     return Pkcs11Signer(path, _secret(settings, path), settings.signer_token_label or None)

@@ -369,3 +369,24 @@ def test_registration_from_the_settings(edesk, tmp_path):
     (tmp_path / "dk.pdf").write_bytes(ereceipts.registration(edesk, fmt="pdf"))
     words = subprocess.run(["pdftotext", str(tmp_path / "dk.pdf"), "-"], capture_output=True, text=True).stdout
     assert "01/ĐKTĐ-CTĐT" in words and "2800123456" in words
+
+
+def test_printed_copy_for_the_citizen(edesk, tmp_path):
+    """The receipt printed at collection is the signed e-receipt's copy: legal fields, the signer,
+    the lookup code and a QR that reads back."""
+    import subprocess
+
+    from app.services import papers
+
+    add_e_range(edesk)
+    dossier = receive_dossier(edesk, copy_cert("Nguyễn Văn Đức"))
+    got = issue_receipt(edesk, dossier_uid=dossier.uid)
+    pdf = tmp_path / "bl.pdf"
+    pdf.write_bytes(papers.receipt_pdf(edesk, got.uid))
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    for expected in ("00000001", "27TAA", "EBL01", got.lookup_code, "Nguyễn Văn Đức", "2800123456",
+                     "KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"):
+        assert expected in words, expected
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    qr = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "p-1.png")], capture_output=True, text=True).stdout
+    assert f"MTC={got.lookup_code}" in qr and "SO=00000001" in qr
