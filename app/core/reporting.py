@@ -59,6 +59,10 @@ DISLIKE = "khong_hai_long"
 # -- periods ------------------------------------------------------------------------------------
 
 
+class PeriodError(ValueError):
+    """A period that cannot be: the message is Vietnamese, for the official."""
+
+
 @dataclass(frozen=True)
 class Period:
     """[start, end) in aware instants; `first`/`last` are the local days it covers (inclusive)."""
@@ -68,7 +72,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.last < self.first:
-            raise ValueError("Ngày cuối kỳ phải sau hoặc bằng ngày đầu kỳ.")
+            raise PeriodError("Ngày cuối kỳ phải sau hoặc bằng ngày đầu kỳ.")
 
     @staticmethod
     def of_days(first: date, last: date) -> Period:
@@ -101,13 +105,13 @@ def month(year: int, month_no: int) -> Period:
 
 def quarter(year: int, number: int) -> Period:
     if number not in (1, 2, 3, 4):
-        raise ValueError("Quý phải từ 1 đến 4.")
+        raise PeriodError("Quý phải từ 1 đến 4.")
     return Period(date(year, 3 * number - 2, 1), _month_end(year, 3 * number))
 
 
 def half_year(year: int, number: int) -> Period:
     if number not in (1, 2):
-        raise ValueError("Sáu tháng phải là 1 (đầu năm) hoặc 2 (cuối năm).")
+        raise PeriodError("Sáu tháng phải là 1 (đầu năm) hoặc 2 (cuối năm).")
     return Period(date(year, 6 * number - 5, 1), _month_end(year, 6 * number))
 
 
@@ -215,6 +219,15 @@ def _resolved_kind(facts: DossierFacts, end: datetime) -> str:
     if end.astimezone(VN).date() < facts.due_at.astimezone(VN).date():
         return "resolved_early"
     return "resolved_on_time"
+
+
+def late_reason(supplement_count: int, reschedule_count: int, resolved: bool) -> str:
+    """Why a dossier counts as late, in the words the late list shows."""
+    if LATENESS["rescheduled_is_late"] and reschedule_count > 0:
+        return "Đã xin lỗi, hẹn lại ngày trả"
+    if supplement_count > LATENESS["max_supplement_requests"]:
+        return f"Yêu cầu bổ sung {supplement_count} lần"
+    return "Có kết quả sau ngày hẹn trả" if resolved else "Chưa có kết quả, đã quá hẹn"
 
 
 # -- QĐ 766 -------------------------------------------------------------------------------------
@@ -344,3 +357,26 @@ def identities_hold(row: dict[str, int]) -> bool:
             == row["resolved_total"] + row["pending_total"]
             and row["resolved_total"] == row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
             and row["pending_total"] == row["pending_within"] + row["pending_overdue"])
+
+
+PRESETS = "month:YYYY-MM, quarter:YYYY-Q, half:YYYY-H, year:YYYY, ky:YYYY-MM (15 tháng trước đến 14 tháng này)"
+
+
+def parse_period(text: str) -> Period:
+    """"month:2026-11", "quarter:2026-4", "half:2026-2", "year:2026", "ky:2026-11" (the 15th–14th
+    convention) or "2026-10-01..2026-12-31"; a ValueError with a Vietnamese message otherwise."""
+    kind, _, value = text.strip().partition(":")
+    try:
+        if ".." in text:
+            first, last = (date.fromisoformat(part.strip()) for part in text.split("..", 1))
+            return Period(first, last)
+        if kind == "year":
+            return year(int(value))
+        number_a, number_b = (int(part) for part in value.split("-"))
+        maker = {"month": month, "quarter": quarter, "half": half_year, "ky": reporting_month}[kind]
+        return maker(number_a, number_b)
+    except PeriodError:
+        raise
+    except (KeyError, ValueError):
+        raise PeriodError(f"Kỳ báo cáo «{text}» không hợp lệ. Hãy dùng {PRESETS}, "
+                         "hoặc --from/--to YYYY-MM-DD.") from None

@@ -11,6 +11,7 @@ the local day of an instant is date(x, '+7 hours') (Asia/Ho_Chi_Minh has no summ
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,11 +20,15 @@ from sqlalchemy import Connection, text
 
 from app.core.lifecycle import Status
 from app.core.report_rules import LATENESS, rules_766
-from app.core.reporting import II06A_COLUMNS, Indicator, Period, Report, score_all
+from app.core.reporting import II06A_COLUMNS, Indicator, Period, Report, late_reason, score_all
 from app.core.vocabulary import RATINGS
+from app.core.wording import date_line
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.settings import DeskSettings
+from forms.page import Letterhead
+from forms.report_766 import FeeTable, IndicatorLine, LateLine, ResultsData, render_results, results_xlsx
+from forms.report_ii06a import Ii06aData, ii06a_xlsx, render_ii06a
 
 NO_RESULT = f"({int(Status.REFUSED)}, {int(Status.WITHDRAWN)}, {int(Status.STOPPED)})"
 
@@ -102,9 +107,9 @@ FROM ({_ROWS}) GROUP BY field ORDER BY field
 
 LATE_SQL = text(f"""
 SELECT r.code, r.owner_name, r.procedure_name, r.field, r.received_at, r.due_at, r.ended, r.status,
-       r.received_by, (SELECT e.actor FROM event e WHERE e.dossier_id = r.id
-                       AND e.kind IN ('finished', 'stopped', 'refused', 'withdrawn')
-                       ORDER BY e.id DESC LIMIT 1) AS ended_by
+       r.received_by, r.resolved, r.supplement_count, r.reschedule_count,
+       (SELECT e.actor FROM event e WHERE e.dossier_id = r.id
+        AND e.kind IN ('finished', 'stopped', 'refused', 'withdrawn') ORDER BY e.id DESC LIMIT 1) AS ended_by
 FROM ({_ROWS}) r WHERE r.kind = 'late' OR r.overdue ORDER BY r.due_at
 """)
 
@@ -200,6 +205,7 @@ class LateDossier:
     status: Status
     received_by: str
     ended_by: str
+    why: str = ""
 
 
 def _instant(value: Any) -> datetime | None:
@@ -219,7 +225,8 @@ def late_dossiers(desk: Desk, period: Period) -> list[LateDossier]:
         ended = _instant(r.ended)
         out.append(LateDossier(r.code, r.owner_name, r.procedure_name, r.field, _instant(r.received_at),
                                _instant(r.due_at), ended if ended and ended < period.end else None,
-                               Status(r.status), r.received_by or "", r.ended_by or ""))
+                               Status(r.status), r.received_by or "", r.ended_by or "",
+                               late_reason(r.supplement_count, r.reschedule_count, bool(r.resolved))))
     return out
 
 
@@ -243,3 +250,62 @@ def full_report(desk: Desk, period: Period) -> FullReport:
     return FullReport(period, desk.settings(), report, indicators(desk, period, report),
                       {by: fees(desk, period, by) for by in FEES_SQL}, satisfaction(desk, period),
                       late_dossiers(desk, period), to_local(desk.now()).date())
+
+
+# -- papers and workbooks ------------------------------------------------------------------------
+
+RECEIVING_UNIT = "Văn phòng Ủy ban nhân dân tỉnh"
+FEE_HEADINGS = {"fee": "Theo loại phí, lệ phí", "officer": "Theo cán bộ thu", "day": "Theo ngày"}
+
+
+def _signing_day(full: FullReport) -> date:
+    """The report is dated the day it is made, or the period's last day for a period still running."""
+    made = full.made_at or full.period.last
+    return made if made > full.period.last else full.period.last
+
+
+def ii06a_data(full: FullReport, receiving_unit: str = RECEIVING_UNIT, preparer: str = "") -> Ii06aData:
+    s = full.settings
+    return Ii06aData(s.agency_name or s.commune_name, receiving_unit or RECEIVING_UNIT, full.period.label,
+                     date_line(s.place_name, _signing_day(full)),
+                     tuple(sorted(full.report.rows.items())), dict(full.report.total), preparer)
+
+
+def results_data(full: FullReport, preparer: str = "") -> ResultsData:
+    s = full.settings
+    head = Letterhead(s.agency_name, s.office_name, date_line(s.place_name, _signing_day(full)))
+    lines = tuple(IndicatorLine(i.code, i.name, i.numerator, i.denominator, i.rate, i.threshold, i.max_points,
+                                i.points, in_days=i.code == "2.2") for i in full.indicators)
+    fee_tables = tuple(FeeTable(FEE_HEADINGS[by], tuple((f.key, f.receipts, f.amount) for f in found))
+                       for by, found in full.fees_by.items())
+    late = tuple(LateLine(d.code, d.owner_name, d.procedure_name, to_local(d.due_at),
+                          to_local(d.ended_at) if d.ended_at else None, d.received_by, d.ended_by, d.why)
+                 for d in full.late)
+    return ResultsData(head, full.period.label, lines, fee_tables, tuple(full.satisfaction.items()), late, preparer)
+
+
+def export(desk: Desk, period: Period, what: str, fmt: str, *, receiving_unit: str = RECEIVING_UNIT) -> bytes | str:
+    """`what` is "ii06a" or "766"; `fmt` is "json", "xlsx" or "pdf". JSON comes back as text."""
+    full = full_report(desk, period)
+    if fmt == "json":
+        return json.dumps(report_json(full, what), ensure_ascii=False, indent=2)
+    if what == "ii06a":
+        data = ii06a_data(full, receiving_unit, desk.actor)
+        return render_ii06a(data) if fmt == "pdf" else ii06a_xlsx(data)
+    results = results_data(full, desk.actor)
+    return render_results(results) if fmt == "pdf" else results_xlsx(results)
+
+
+def report_json(full: FullReport, what: str) -> dict[str, Any]:
+    period = {"from": full.period.first.isoformat(), "to": full.period.last.isoformat()}
+    if what == "ii06a":
+        return {"period": period, **full.report.as_json()}
+    return {"period": period, "indicators": [
+        {"code": i.code, "name": i.name, "numerator": i.numerator, "denominator": i.denominator, "rate": i.rate,
+         "threshold": i.threshold, "max_points": i.max_points, "points": i.points} for i in full.indicators],
+        "fees": {by: [{"key": f.key, "receipts": f.receipts, "amount": f.amount} for f in lines]
+                 for by, lines in full.fees_by.items()},
+        "satisfaction": full.satisfaction,
+        "late": [{"code": d.code, "owner": d.owner_name, "procedure": d.procedure_name, "field": d.field,
+                  "due_at": d.due_at.isoformat(), "ended_at": d.ended_at.isoformat() if d.ended_at else None,
+                  "received_by": d.received_by, "ended_by": d.ended_by, "why": d.why} for d in full.late]}
