@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from reportlab import rl_config
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 from app.assets import resource_path
 
 SERIF = "LiberationSerif"
@@ -30,6 +25,13 @@ def face_name(family: str, face: str) -> str:
 
 @cache
 def register_fonts() -> None:
+    # ReportLab is imported here, not at the top: the desk checks typed text against the fonts
+    # (app.services.text_input) without paying for ReportLab at start-up.
+    from reportlab import rl_config
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     rl_config.useA85 = 0  # binary streams: smaller PDFs, and no time spent on ASCII85
     rl_config.pageCompression = 0  # a slip's page is a few kB: compressing it costs more time than it saves
     for family, faces in FACES.items():
@@ -50,6 +52,8 @@ def register_fonts() -> None:
 def printable_characters() -> frozenset[int]:
     """The code points every shipped face can draw: text typed into the desk may end up in any face
     (bold on a slip, italic in a note, sans on the ticket)."""
+    from reportlab.pdfbase import pdfmetrics
+
     register_fonts()
     faces = [pdfmetrics.getFont(face_name(family, face)).face for family, names in FACES.items() for face in names]
     common = set(faces[0].charToGlyph)

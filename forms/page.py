@@ -17,6 +17,7 @@ from typing import Any
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -178,9 +179,60 @@ class OneLine(Flowable):
             canvas.drawString(0, baseline, self.text)
 
 
-def field(label: str, value: str, style: ParagraphStyle) -> Paragraph:
+class Runs(Flowable):
+    """One line of plain runs, each in its own face of the style's size ("Label: " regular, the
+    value bold): drawn as strings, without the paragraph machinery, when it fits; otherwise the
+    same text as a Paragraph (`markup`), so a long value wraps exactly as before."""
+
+    def __init__(self, runs: Sequence[tuple[str, str]], style: ParagraphStyle, markup: str) -> None:
+        super().__init__()
+        self.runs, self.style, self.markup = tuple(runs), style, markup
+        self._para: Paragraph | None = None
+        self._widths: tuple[float, ...] = tuple(stringWidth(text, face, style.fontSize) for text, face in self.runs)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        if sum(self._widths) > available_width:
+            self._para = self._para or Paragraph(self.markup, self.style)
+            return self._para.wrap(available_width, available_height)
+        self._para = None
+        self.height = self.style.leading
+        return available_width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return self._para.split(available_width, available_height) if self._para else []
+
+    def draw(self) -> None:
+        if self._para:
+            self._para.drawOn(self.canv, 0, 0)
+            return
+        canvas, style = self.canv, self.style
+        canvas.setFillColor(style.textColor)
+        total = sum(self._widths)
+        x = {TA_CENTER: (self.width - total) / 2, TA_RIGHT: self.width - total}.get(style.alignment, 0.0)
+        baseline = self.height - style.fontSize
+        for (text, face), width in zip(self.runs, self._widths, strict=True):
+            canvas.setFont(face, style.fontSize)
+            canvas.drawString(x, baseline, text)
+            x += width
+
+
+def bold_face(style: ParagraphStyle) -> str:
+    """The bold face of the style's font (what <b> gives inside a Paragraph)."""
+    family, _, italic = ps2tt(style.fontName)
+    return tt2ps(family, 1, italic)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())  # as a Paragraph lays text out: runs of white space are one space
+
+
+def field(label: str, value: str, style: ParagraphStyle) -> Flowable:
     """"Label: value" with the value in bold, the way filled-in forms read."""
-    return Paragraph(f"{esc(label)}: <b>{esc(value)}</b>" if value else f"{esc(label)}: …………………………", style)
+    if not value:
+        return Runs([(f"{_words(label)}: …………………………", style.fontName)], style, f"{esc(label)}: …………………………")
+    return Runs([(f"{_words(label)}: ", style.fontName), (_words(value), bold_face(style))], style,
+                f"{esc(label)}: <b>{esc(value)}</b>")
 
 
 # -- the QR's corner -------------------------------------------------------------------------

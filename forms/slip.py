@@ -7,8 +7,11 @@ copy and is numbered, and the signatures stay with the lines above them."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
@@ -16,9 +19,11 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 from forms.page import (
     Letterhead,
     Page,
+    Runs,
     Section,
     Styles,
     barcode,
+    bold_face,
     code_block,
     esc,
     field,
@@ -84,33 +89,46 @@ def documents_table(documents: tuple[tuple[str, str, int], ...], styles: Styles,
     return table
 
 
+NBSP = "\u00a0"
+SPACES = re.compile(r"[ \t\r\n\f\v]+")  # what a Paragraph folds into one space (a no-break space stays)
+
+
+def line(parts: Sequence[tuple[str, bool]], style: ParagraphStyle) -> Flowable:
+    """A line of plain and bold parts: drawn as strings when it fits (most of the time), laid out
+    as the same Paragraph when it does not."""
+    bold = bold_face(style)
+    runs = [(SPACES.sub(" ", text), bold if strong else style.fontName) for text, strong in parts if text]
+    markup = "".join(f"<b>{esc(text)}</b>" if strong else esc(text).replace(NBSP, "&nbsp;") for text, strong in parts)
+    return Runs(runs, style, markup)
+
+
 def _applicant(data: SlipData, styles: Styles) -> list[Flowable]:
     return [
         field(data.office, data.agency, styles.left),
         field("Tiếp nhận hồ sơ của", data.applicant_name, styles.left),
         field("Địa chỉ", data.address, styles.left),
-        Paragraph(f"Số điện thoại: <b>{esc(data.phone) or '…………'}</b>&nbsp;&nbsp;&nbsp;&nbsp;"
-                  f"Email: <b>{esc(data.email) or '…………'}</b>", styles.left),
+        line([("Số điện thoại: ", False), (data.phone or "…………", True), (NBSP * 4, False), ("Email: ", False),
+              (data.email or "…………", True)], styles.left),
         field("Nội dung yêu cầu giải quyết", data.procedure_name, styles.left),
-        Paragraph("1. Thành phần hồ sơ nộp gồm:", styles.left),
+        line([("1. Thành phần hồ sơ nộp gồm:", False)], styles.left),
     ]
 
 
 def _terms(data: SlipData, styles: Styles) -> list[Flowable]:
     return [
-        Paragraph(f"2. Số lượng hồ sơ: <b>{data.sets_count:02d}</b> (bộ)", styles.left),
-        Paragraph(f"3. Thời gian giải quyết hồ sơ theo quy định là: <b>{esc(data.legal_time)}</b>", styles.left),
-        Paragraph(f"4. Thời gian nhận hồ sơ: <b>{esc(data.received)}</b>", styles.left),
-        Paragraph(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{esc(data.due)}</b>", styles.left),
+        line([("2. Số lượng hồ sơ: ", False), (f"{data.sets_count:02d}", True), (" (bộ)", False)], styles.left),
+        line([("3. Thời gian giải quyết hồ sơ theo quy định là: ", False), (data.legal_time, True)], styles.left),
+        line([("4. Thời gian nhận hồ sơ: ", False), (data.received, True)], styles.left),
+        line([("5. Thời gian trả kết quả giải quyết hồ sơ: ", False), (data.due, True)], styles.left),
     ]
 
 
 def _closing(data: SlipData, styles: Styles) -> list[Flowable]:
     return [
-        Paragraph(f"6. Đăng ký nhận kết quả tại: <b>{esc(data.return_place)}</b>", styles.left),
-        Paragraph(f"Phí, lệ phí: <b>{esc(data.fee)}</b>", styles.left),
-        Paragraph(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(data.book_number)}</b>&nbsp;&nbsp;&nbsp;"
-                  f"Số thứ tự: <b>{esc(data.book_sequence)}</b>", styles.left),
+        line([("6. Đăng ký nhận kết quả tại: ", False), (data.return_place, True)], styles.left),
+        line([("Phí, lệ phí: ", False), (data.fee, True)], styles.left),
+        line([("Vào Sổ theo dõi hồ sơ, Quyển số: ", False), (data.book_number, True), (NBSP * 3, False),
+              ("Số thứ tự: ", False), (data.book_sequence, True)], styles.left),
     ]
 
 

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import holidays
-
 CULTURE_DAY = (11, 24)  # "Ngày Văn hóa Việt Nam": a setting until its legal basis is confirmed
-PACKAGE_SOURCE = f"holidays {holidays.__version__}"
 
 
 @dataclass(frozen=True)
@@ -27,11 +24,14 @@ class DayRule:
 
 
 def _package_rows(year: int) -> dict[date, DayRule]:
+    import holidays  # only when a year's table is built, not at the desk's start-up
+
+    source = f"holidays {holidays.__version__}"
     table = holidays.country_holidays("VN", years=[year], language="vi")
-    rows = {d: DayRule(d, "off", name, PACKAGE_SOURCE) for d, name in sorted(table.items())}
+    rows = {d: DayRule(d, "off", name, source) for d, name in sorted(table.items())}
     for workday in sorted(getattr(table, "weekend_workdays", ())):
         if workday.year == year:
-            rows[workday] = DayRule(workday, "work", "Ngày làm bù", PACKAGE_SOURCE)
+            rows[workday] = DayRule(workday, "work", "Ngày làm bù", source)
     return rows
 
 

@@ -17,6 +17,7 @@ from app.core.wording import date_line, date_words, moment_words
 from app.services.catalogue import DOCUMENT_FORMS, list_procedures
 from app.services.clock import from_local, to_local
 from app.services.desk import Desk
+from app.services.fee_text import fee_summary
 from app.services.queries import dossier_detail
 from app.store.models import Dossier, Event, Procedure, ProcedureVersion, Receipt, ReceiptSeries
 from forms.apology import ApologyData, render_apology
@@ -374,17 +375,6 @@ def ticket_pdf(desk: Desk, number: int, counter: str, waiting: int = 0) -> bytes
     office = f"{settings.agency_name.upper()} – {settings.office_name.upper()}"
     ahead = f"Có {waiting} người đang chờ trước bạn" if waiting else ""
     return render_ticket(TicketData(office, f"{number:04d}", counter, f"{now:%H:%M} – {now:%d/%m/%Y}", ahead))
-
-
-def fee_summary(procedure: Any) -> str:
-    rule = procedure.fee_rule
-    if rule.kind == "free":
-        return rule.note or "Không thu"
-    if rule.kind == "provincial":
-        return f"{format_vnd(rule.amount)}" if rule.amount is not None else "Theo mức HĐND tỉnh quy định"
-    if rule.kind == "page_tiers":
-        return rule.note or "Theo số trang"
-    return f"{format_vnd(rule.amount or 0)}/{rule.unit or 'trường hợp'}"
 
 
 def public_list_pdf(desk: Desk) -> bytes:

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from app.core.errors import NotFoundError
 from app.core.lifecycle import Action
-from app.services import papers
 from app.services.desk import Desk
 from app.services.processing import record_print
 from app.store.models import Dossier, Event, Receipt
@@ -40,21 +39,24 @@ def reprint_number(desk: Desk, kind: str, target: str) -> int:
     return 1 + sum(1 for p in payloads if p.get("paper") == kind and p.get("target") == target and p.get("reprint"))
 
 
-def _numbered(build: Callable[..., bytes], kind: str) -> Builder:
+def _numbered(builder: str, kind: str) -> Builder:
     def run(desk: Desk, target: str, size: str | None, reprint: bool) -> bytes:
+        from app.services import papers  # ReportLab and the forms load at the first print, not at start-up
+
+        build: Callable[..., bytes] = getattr(papers, builder)
         return build(desk, target, size=size, reprint=reprint_number(desk, kind, target) if reprint else 0)
     return run
 
 
 PAPERS: dict[str, Paper] = {p.kind: p for p in (
-    Paper("slip", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", _numbered(papers.slip_pdf, "slip")),
-    Paper("receipt", "Biên lai thu phí, lệ phí", _numbered(papers.receipt_pdf, "receipt")),
-    Paper("supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", _numbered(papers.supplement_pdf, "supplement")),
-    Paper("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", _numbered(papers.refusal_pdf, "refusal")),
+    Paper("slip", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", _numbered("slip_pdf", "slip")),
+    Paper("receipt", "Biên lai thu phí, lệ phí", _numbered("receipt_pdf", "receipt")),
+    Paper("supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", _numbered("supplement_pdf", "supplement")),
+    Paper("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", _numbered("refusal_pdf", "refusal")),
     Paper("apology", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
-          _numbered(papers.apology_pdf, "apology")),
-    Paper("stop", "Thông báo dừng giải quyết hồ sơ", _numbered(papers.stop_notice_pdf, "stop")),
-    Paper("control", "Phiếu kiểm soát quá trình giải quyết hồ sơ", _numbered(papers.control_sheet_pdf, "control")),
+          _numbered("apology_pdf", "apology")),
+    Paper("stop", "Thông báo dừng giải quyết hồ sơ", _numbered("stop_notice_pdf", "stop")),
+    Paper("control", "Phiếu kiểm soát quá trình giải quyết hồ sơ", _numbered("control_sheet_pdf", "control")),
 )}
 
 

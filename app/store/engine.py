@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,6 +60,8 @@ def _make_engine(path: Path, *, begin: str, synchronous: str) -> Engine:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -82,12 +85,53 @@ def backup_file(path: Path, label: str) -> Path:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The head revision read from the migration files' text, or None when it cannot be told
+    (no sources shipped, several heads): then Alembic decides. Loading Alembic and every
+    revision module costs more than the rest of the start-up, so a file at head skips it."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+        if "down_revision" in found:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The file's revision in one query (no Alembic), or None if it has none."""
+    with engine.connect() as connection:
+        try:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        except SQLAlchemyError:
+            return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    head = shipped_head()
+    return head is not None and _stored_revision(engine) == head
+
+
 def migrate(database: Database, target: str = "head") -> Path | None:
     """Bring the file to `target`; returns the backup taken first, if the file had data."""
+    if target == "head" and at_head(database.reader):
+        return None  # the common case at every start-up: nothing to do, Alembic not even imported
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = _alembic_config()
     scripts = ScriptDirectory.from_config(config)
     current = current_revision(database.writer)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from types import ModuleType
 
-from app.services import papers
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.printing import PAPERS, record_printed, target_of, was_printed
 from app.ui.print_dialog import PrintJob
+
+
+def _papers() -> ModuleType:
+    from app.services import papers  # loaded at the first print: ReportLab is not needed to start
+
+    return papers
 
 
 def dossier_job(desk: Desk, kind: str, dossier_uid: str) -> PrintJob:
@@ -21,11 +27,11 @@ def dossier_job(desk: Desk, kind: str, dossier_uid: str) -> PrintJob:
 
 
 def log_book_job(desk: Desk, first: date, last: date) -> PrintJob:
-    return PrintJob("log", "Sổ theo dõi hồ sơ", lambda size: papers.log_book_pdf(desk, first, last), lambda: None)
+    return PrintJob("log", "Sổ theo dõi hồ sơ", lambda size: _papers().log_book_pdf(desk, first, last), lambda: None)
 
 
 def public_list_job(desk: Desk) -> PrintJob:
-    return PrintJob("public_list", "Danh mục thủ tục niêm yết", lambda size: papers.public_list_pdf(desk),
+    return PrintJob("public_list", "Danh mục thủ tục niêm yết", lambda size: _papers().public_list_pdf(desk),
                     lambda: None)
 
 

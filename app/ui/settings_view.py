@@ -34,7 +34,7 @@ from app.services.calendar_data import clear_day, list_holidays, set_day
 from app.services.catalogue import ProcedureInForce, list_procedures, parse_legal_time, record_version
 from app.services.clock import to_local
 from app.services.desk import Desk
-from app.services.papers import fee_summary
+from app.services.fee_text import fee_summary
 from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
 from app.ui.widgets import confirm_box, error_label, fit_columns, keyboard_table, say

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.errors import DeskError
 from app.logs import report_unexpected
 from app.services.desk import Desk
-from app.sync.client import RoundResult, SyncClient
 from app.ui.runner import Runner
+
+if TYPE_CHECKING:
+    from app.sync.client import RoundResult, SyncClient
 
 PERIOD_MS = 5 * 60 * 1000
 AFTER_CHANGE_MS = 10 * 1000
@@ -51,6 +55,8 @@ class SyncScheduler(QObject):
         self.runner.run(self._round, self._done, self._failed)
 
     def _round(self) -> RoundResult:
+        from app.sync.client import SyncClient  # on the worker: requests and keyring are not needed to start
+
         if self.client is None or self.client.base != self.desk.settings().hub_url:
             self.client = SyncClient(self.desk)
         return self.client.round()
@@ -66,6 +72,8 @@ class SyncScheduler(QObject):
         self.finished.emit(result)
 
     def _failed(self, error: Exception) -> None:
+        from app.sync.client import RoundResult
+
         message = error.message if isinstance(error, DeskError) else \
             f"Lỗi ngoài dự kiến khi đồng bộ (mã lỗi {report_unexpected(error)}); sẽ tự thử lại."  # logged by the runner
         self._done(RoundResult(online=False, problem=message, retry_in=60.0))

@@ -23,7 +23,6 @@ from app.core.lifecycle import ACTION_LABELS
 from app.services import sync_state
 from app.services.clock import show
 from app.services.desk import Desk
-from app.sync.client import enroll
 from app.sync.pulled import set_aside
 from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
@@ -71,7 +70,12 @@ class EnrollDialog(QDialog):
         def failed(error: Exception) -> None:
             self.error.setText(message_for(error))  # a refusal's own words, or a plain message with an error id
 
-        self.runner.run(lambda: enroll(self.desk, hub, code, name or "Máy trạm"), lambda _: self.accept(), failed)
+        def run() -> object:
+            from app.sync.client import enroll  # requests and keyring load here, not at start-up
+
+            return enroll(self.desk, hub, code, name or "Máy trạm")
+
+        self.runner.run(run, lambda _: self.accept(), failed)
 
 
 class SyncView(QWidget):
