@@ -1,0 +1,154 @@
+"""Biểu II.06a and the QĐ 766 indicators for the province's communes, aggregated in SQL.
+
+Every CASE below is app/core/reporting.py's rule written over the hub's report columns
+(sync/hub/report_facts.py); tests/sync/test_province_report.py checks the two against each other on
+random dossiers, so a change of the rule that is not mirrored here fails there. Instants are epoch
+seconds: the same comparisons and subtractions on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, literal, or_, select
+
+from app.core.reporting import DISLIKE, II06A_COLUMNS, Period, Report
+from sync.hub.models import Agency, Dossier
+
+D = Dossier.__table__
+ONLINE = 2
+
+
+@dataclass(frozen=True)
+class Bounds:
+    start: float
+    end: float
+
+
+def _bounds(period: Period) -> Bounds:
+    return Bounds(period.start.timestamp(), period.end.timestamp())
+
+
+def _flag(condition: Any) -> Any:
+    return case((condition, 1), else_=0)
+
+
+def _late_at(at: Any) -> Any:
+    """app.core.reporting.is_late at instant `at` (a column or a literal)."""
+    return or_(at > D.c.r_due, D.c.r_late == 1)
+
+
+def _columns(b: Bounds) -> dict[str, Any]:
+    """name -> a 0/1 expression per dossier, for the dossiers `_in_period` keeps."""
+    carried = D.c.r_received < b.start
+    resolved = and_(D.c.r_end.is_not(None), D.c.r_end < b.end)
+    waiting = and_(D.c.r_paused.is_not(None), D.c.r_paused < b.end, D.c.r_end.is_(None))
+    overdue = and_(~resolved, ~waiting, _late_at(literal(b.end)))
+    with_result = D.c.r_result == 1
+    late = and_(resolved, with_result, _late_at(D.c.r_end))
+    early = and_(resolved, with_result, ~_late_at(D.c.r_end), D.c.r_end < D.c.r_due_day)
+    return {
+        "received_total": literal(1),
+        "received_online": _flag(and_(~carried, D.c.r_channel == ONLINE)),
+        "received_direct": _flag(and_(~carried, D.c.r_channel != ONLINE)),
+        "carried_over": _flag(carried),
+        "resolved_total": _flag(resolved),
+        "resolved_early": _flag(early),
+        "resolved_on_time": _flag(and_(resolved, ~late, ~early)),
+        "resolved_late": _flag(late),
+        "pending_total": _flag(~resolved),
+        "pending_within": _flag(and_(~resolved, ~overdue)),
+        "pending_overdue": _flag(overdue),
+    }
+
+
+def _indicators(b: Bounds) -> dict[str, tuple[Any, Any]]:
+    """code -> (numerator, denominator) expressions per dossier (app.core.reporting.indicator_contributions)."""
+    open_end = case((and_(D.c.r_paused.is_not(None), D.c.r_paused < b.end), D.c.r_paused), else_=literal(b.end))
+    end = case((and_(D.c.r_end.is_not(None), D.c.r_end < b.end), D.c.r_end), else_=open_end)
+    late = _flag(_late_at(end))
+    received_now = D.c.r_received >= b.start
+    result_in = and_(D.c.r_result == 1, D.c.r_end.is_not(None), D.c.r_end < b.end)
+    waited = case((and_(D.c.r_original_due.is_not(None), D.c.reschedule_count == 0, D.c.r_due > D.c.r_original_due),
+                   D.c.r_due - D.c.r_original_due), else_=0.0)
+    spent = D.c.r_end - D.c.r_received - waited
+    days = case((spent > 0, spent), else_=0.0) / 86400.0
+    return {
+        "2.1": (1 - late, literal(1)),
+        "5.4": (1 - late - _flag(D.c.rating == DISLIKE), literal(1)),
+        "3.3": (_flag(and_(received_now, D.c.r_channel == ONLINE)), _flag(received_now)),
+        "4.3": (case((received_now, D.c.r_docs_digitised), else_=0), _flag(received_now)),
+        "4.4": (case((received_now, D.c.r_docs_reused), else_=0), _flag(received_now)),
+        "3.6": (_flag(and_(received_now, D.c.r_fee > 0, D.c.r_online_payment.in_((1, 2)))),
+                _flag(and_(received_now, D.c.r_fee > 0))),
+        "2.2": (case((result_in, days), else_=0.0), _flag(result_in)),
+        "4.1": (case((result_in, D.c.r_result_digitised), else_=0), _flag(result_in)),
+        "4.2": (_flag(and_(result_in, D.c.r_docs_digitised == 1, D.c.r_result_digitised == 1)), _flag(result_in)),
+    }
+
+
+INDICATORS = tuple(_indicators(Bounds(0.0, 0.0)))
+
+
+def _in_period(b: Bounds) -> Any:
+    return and_(D.c.r_received < b.end, or_(D.c.r_end.is_(None), D.c.r_end >= b.start))
+
+
+def _sums(b: Bounds) -> list[Any]:
+    ii06a = [func.sum(expr).label(name) for name, expr in _columns(b).items()]
+    indicators = [item for code, (num, den) in _indicators(b).items()
+                  for item in (func.sum(num).label(f"n{code}"), func.sum(den).label(f"d{code}"))]
+    return ii06a + indicators
+
+
+def _by_agency(rows: list[Any]) -> dict[str, Report]:
+    reports: dict[str, Report] = {}
+    for row in rows:
+        m = row._mapping
+        report = reports.setdefault(m["agency_id"], Report())
+        cols = {name: int(m[name] or 0) for name in II06A_COLUMNS}
+        report.rows[m["field"] or ""] = cols
+        for name in II06A_COLUMNS:
+            report.total[name] += cols[name]
+        for code in INDICATORS:
+            num, den = report.counts.get(code, (0.0, 0))
+            report.counts[code] = (num + float(m[f"n{code}"] or 0), den + int(m[f"d{code}"] or 0))
+    return reports
+
+
+def by_commune(connection: Connection, period: Period) -> dict[str, Report]:
+    """agency id -> its Report (II.06a rows by lĩnh vực, total, indicator counts), for every commune
+    with a dossier in the period."""
+    b = _bounds(period)
+    rows = connection.execute(select(D.c.agency_id, D.c.r_field.label("field"), *_sums(b))
+                              .where(_in_period(b)).group_by(D.c.agency_id, D.c.r_field)).all()
+    return _by_agency(rows)
+
+
+def commune_names(connection: Connection) -> dict[str, str]:
+    return dict(connection.execute(select(Agency.id, Agency.name).order_by(Agency.id)).all())
+
+
+@dataclass(frozen=True)
+class LateDossier:
+    agency_id: str
+    code: str
+    procedure_code: str
+    field: str
+    due: float
+    end: float | None
+    officer: str
+
+
+def late_dossiers(connection: Connection, period: Period, limit: int = 200) -> list[LateDossier]:
+    """Dossiers late in the period (resolved late, or open and overdue at its end), most overdue first."""
+    b = _bounds(period)
+    cols = _columns(b)
+    rows = connection.execute(
+        select(D.c.agency_id, D.c.code, D.c.procedure_code, D.c.r_field, D.c.r_due, D.c.r_end,
+               D.c.snapshot["actor"].as_string().label("officer"))
+        .where(_in_period(b), or_(cols["resolved_late"] == 1, cols["pending_overdue"] == 1))
+        .order_by(D.c.r_due).limit(limit)).all()
+    return [LateDossier(r.agency_id, r.code, r.procedure_code, r.r_field or "", r.r_due, r.r_end, r.officer or "")
+            for r in rows]
