@@ -43,6 +43,8 @@ class DeskSettings:
     # this many years (0: kept).
     restore_pending: str = ""
     backup_folder: str = ""
+    backup_key_id: str = ""  # names the backup key in the OS credential store (never the key itself)
+    backup_recovery_public: str = ""  # X25519 public half of the recovery key kept in the commune's safe
     retention_years: int = 0
     collector_name: str = ""
     collector_tax_code: str = ""

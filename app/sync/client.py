@@ -166,6 +166,10 @@ class SyncClient:
             page = PullResponse.model_validate(response.json())
             applied += apply_pulled(self.desk, [c.model_dump() for c in page.changes], page.next_cursor)
             if not page.more:
+                if "include_own" in params:  # issue 9: the restored desk has everything back
+                    from app.services.backup import finish_restore
+
+                    finish_restore(self.desk)
                 return applied
 
     def upload_attachments(self) -> int:
