@@ -77,9 +77,10 @@ def range_lines(desk: Desk) -> list[dict[str, Any]]:
     """Each range of this workstation with what is left, in the words the screen shows."""
     lines = []
     for row in series_status(desk):
+        shown = format_e_number if row["kind"] == ELECTRONIC else format_number  # 8 digits on e-receipts
         lines.append({**row, "kind_words": KIND_WORDS.get(row["kind"], row["kind"]),
                       "source_words": describe_source(row["source"]),
-                      "span": f"{format_number(row['first_number'])}–{format_number(row['last_number'])}"})
+                      "span": f"{shown(row['first_number'])}–{shown(row['last_number'])}"})
     return lines
 
 

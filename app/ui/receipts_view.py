@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -104,14 +104,24 @@ def load_day(desk: Desk, day: date, officer: str) -> DayView:
                    [e for e in ereceipts_to_watch(desk) if e.warn], paper_stop_warning(desk))
 
 
+SHORT_STATE = {"signed": "Đã ký, chờ gửi lên cấp trên", "at_hub": "Đã lên cấp trên, chờ gửi cơ quan thuế",
+               "sent": "Đã gửi cơ quan thuế, chờ kết quả", "accepted": "✓ Cơ quan thuế đã tiếp nhận",
+               "rejected": "✗ Bị từ chối"}
+
+
 def sending_text(e: EReceiptLine) -> str:
     """signed → at the hub → sent → accepted / rejected with the reason; the legal deadline while
-    not delivered, with a mark (not colour alone) when it is near or passed."""
-    state = e.state_text + (f": {e.reason}" if e.state == REJECTED and e.reason else "")
+    not delivered, with a mark (not colour alone) when it is near or passed. Short enough for the
+    column at 1366×768; the tooltip has the long words."""
+    state = SHORT_STATE.get(e.state, e.state_text) + (f": {e.reason}" if e.state == REJECTED and e.reason else "")
     if e.state in DELIVERED:
-        return ("✓ " if e.state == "accepted" else "") + state
-    mark = "⛔ " if e.late else "⚠ " if e.warn else ""
-    return f"{'✗ ' if e.state == REJECTED else mark}{state} — {e.deadline_text}"
+        return state
+    if e.deadline is None:  # the line is still down: the deadline runs from when it is back
+        due = "hạn: 03 ngày làm việc sau khi có mạng lại"
+    else:
+        due = f"hạn {e.deadline:%H:%M %d/%m/%Y}" + (" — QUÁ HẠN" if e.late else " (sắp hết)" if e.warn else "")
+    mark = "" if e.state == REJECTED else "⛔ " if e.late else "⚠ " if e.warn else ""
+    return f"{mark}{state} · {due}"
 
 
 def sending_detail(e: EReceiptLine) -> str:
@@ -257,9 +267,7 @@ class ReceiptsView(QWidget):
                 self.table.setItem(row, column, item)
             if e is not None:
                 self._colour(self.table.item(row, SENDING_COLUMN), e)
-        self.table.resizeColumnsToContents()
-        for column, widest in WIDEST.items():
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        self.fit_columns()
         if kept is not None and kept.uid in by_id:
             self.table.selectRow(self.lines.index(by_id[kept.uid]))
         self._officers()
@@ -268,6 +276,32 @@ class ReceiptsView(QWidget):
         self.totals.setText("Tiền thu trong ngày (nộp quỹ, không tính biên lai đã hủy): " + (", ".join(parts) or "0 đ"))
         self.series.setText(self._ranges_text(loaded.ranges))
         self._watch(loaded.to_watch, loaded.paper_note)
+
+    def fit_columns(self) -> None:
+        """Every column at its contents' width; the long names capped so the row fits 1366×768
+        (elided, full text in the tooltip), then given back what room is left, fee name first."""
+        table = self.table
+        table.resizeColumnsToContents()
+        wanted = {column: table.columnWidth(column) for column in WIDEST}
+        for column, widest in WIDEST.items():
+            table.setColumnWidth(column, min(wanted[column], widest))
+        last = table.columnCount() - 1
+        used = sum(table.columnWidth(c) for c in range(last))
+        spare = table.viewport().width() - used - max(table.sizeHintForColumn(last),
+                                                      table.horizontalHeader().sectionSizeHint(last))
+        for column in (5, 4, 7):
+            extra = min(spare, wanted[column] - table.columnWidth(column))
+            if extra > 0:
+                table.setColumnWidth(column, table.columnWidth(column) + extra)
+                spare -= extra
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:  # loaded while its tab was hidden: fit now
+        super().showEvent(event)
+        self.fit_columns()
 
     @staticmethod
     def _colour(item: QTableWidgetItem, e: EReceiptLine) -> None:

@@ -61,8 +61,8 @@ def test_state_column_follows_the_hub_signed_at_hub_rejected_accepted(qtbot, evi
     assert rows(eview, 1) == ["00000001", "00000002"]  # 8 digits on e-receipts
     signed = eview.table.item(0, SENDING_COLUMN)
     # Same-day deadline: the day of issue is already the last day, so it is warned from the start.
-    assert signed.text() == ("⚠ Đã ký, chờ gửi lên hệ thống cấp trên — Sắp hết hạn gửi cơ quan thuế "
-                             "(hạn 23:59 ngày 01/01/2027)")
+    assert signed.text() == "⚠ Đã ký, chờ gửi lên cấp trên · hạn 23:59 01/01/2027 (sắp hết)"
+    assert "Sắp hết hạn gửi cơ quan thuế (hạn 23:59 ngày 01/01/2027)" in signed.toolTip()
     assert signed.background().color() == WARN_BACK
     assert eview.watch.isVisible() and "⚠ 2 biên lai điện tử chưa gửi được cơ quan thuế" in eview.watch.text()
     assert "hạn gần nhất 23:59 ngày 01/01/2027" in eview.watch.text()
@@ -74,7 +74,7 @@ def test_state_column_follows_the_hub_signed_at_hub_rejected_accepted(qtbot, evi
                        message_id="V0106026495ABC") == 1
     refresh(qtbot, eview)
     rejected = eview.table.item(0, SENDING_COLUMN)
-    assert rejected.text().startswith("✗ Bị từ chối: Sai mã số thuế người nộp — ")
+    assert rejected.text() == "✗ Bị từ chối: Sai mã số thuế người nộp · hạn 23:59 01/01/2027 (sắp hết)"
     assert "Lý do cơ quan thuế từ chối: Sai mã số thuế người nộp" in rejected.toolTip()
     assert "Mã tra cứu: " in rejected.toolTip()
 
@@ -91,12 +91,14 @@ def test_a_late_receipt_is_marked_late(qtbot, eview, desk, clock):
     clock.set(datetime(2027, 1, 2, 8, 0))  # the line stayed down: the deadline waits for the fix
     eview.day.setFocus()
     refresh(qtbot, eview)
-    assert "Hệ thống gặp sự cố" in eview.table.item(0, SENDING_COLUMN).text()
+    waiting = eview.table.item(0, SENDING_COLUMN)
+    assert waiting.text() == "⚠ Đã ký, chờ gửi lên cấp trên · hạn: 03 ngày làm việc sau khi có mạng lại"
+    assert "Hệ thống gặp sự cố" in waiting.toolTip()
     transmitted(desk, eview.lines[0].uid, "at_hub", datetime(2027, 1, 2, 9, 0))
-    clock.set(datetime(2027, 1, 12, 8, 0))  # three working days after the fix have passed
+    clock.set(datetime(2027, 1, 7, 8, 0))  # three working days after the fix (Sat 2/1) have passed
     refresh(qtbot, eview)
     late = eview.table.item(0, SENDING_COLUMN).text()
-    assert late.startswith("⛔ Đã lên hệ thống cấp trên") and "Quá hạn gửi cơ quan thuế" in late
+    assert late == "⛔ Đã lên cấp trên, chờ gửi cơ quan thuế · hạn 23:59 06/01/2027 — QUÁ HẠN"  # Mon 4, Tue 5, Wed 6
     assert "đã quá hạn gửi" in eview.watch.text()
 
 
@@ -157,3 +159,14 @@ def test_a_day_without_ereceipts_has_no_summary(qtbot, eview, saved):
     alt(qtbot, eview, Qt.Key.Key_X)
     qtbot.waitUntil(lambda: eview.message.isVisible())
     assert saved == [] and "Ngày 02/01/2027 không có biên lai điện tử nào" in eview.message.text()
+
+
+def test_nothing_cut_at_1366(eview):
+    """The window at 1366 pixels: every column in view, the state and deadline read whole."""
+    table = eview.table
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert sum(widths) <= table.viewport().width() + 1
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        for column in (1, 6, STATE_COLUMN, SENDING_COLUMN):
+            assert metrics.horizontalAdvance(table.item(row, column).text()) < widths[column], (row, column)
