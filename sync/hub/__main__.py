@@ -1,6 +1,7 @@
 """`python -m sync.hub`: run the reference upstream server and administer it.
 
-    python -m sync.hub serve [--db URL] [--host 127.0.0.1] [--port 8470]
+    python -m sync.hub serve [--db URL] [--host 127.0.0.1] [--port 8470] [--transmit-to PROVIDER_URL]
+    python -m sync.hub transmit --provider URL [--once]   # e-receipts to the tax authority's provider
     python -m sync.hub create-code --agency-id 000.17.22.H56 --commune "Xã Quảng Phú" --workstation 2
     python -m sync.hub devices
     python -m sync.hub revoke DEVICE_ID
@@ -26,6 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
     serve.add_argument("--blobs", default="hub-blobs", help="thư mục lưu tệp đính kèm (bản quét)")
+    serve.add_argument("--transmit-to", metavar="URL", help="hub nhỏ: gửi biên lai điện tử ngay trong tiến trình "
+                                                              "này tới tổ chức truyền nhận ở địa chỉ URL")
+    transmit = sub.add_parser("transmit", help="gửi biên lai điện tử và thông báo sai sót tới tổ chức truyền nhận")
+    transmit.add_argument("--provider", required=True, metavar="URL", help="địa chỉ API của tổ chức truyền nhận")
+    transmit.add_argument("--once", action="store_true", help="gửi một lượt rồi dừng")
+    transmit.add_argument("--interval", type=float, default=30.0, help="số giây giữa hai lượt (mặc định 30)")
+    transmit.add_argument("--batch", type=int, default=100, help="số chứng từ mỗi thông điệp (mặc định 100)")
+    transmit.add_argument("--sender", default="MOTCUAHUB01", help="mã hệ thống gửi (MNGui)")
+    transmit.add_argument("--attempts", type=int, default=6, help="số lần thử mỗi bước khi tổ chức truyền nhận "
+                                                                  "gián đoạn, chờ tăng dần (mặc định 6)")
     code = sub.add_parser("create-code", help="tạo mã đăng ký một lần (10 phút) cho một máy trạm")
     code.add_argument("--agency-id", required=True)
     code.add_argument("--commune", required=True)
@@ -72,7 +83,28 @@ def main(argv: list[str] | None = None) -> int:
 
             from sync.hub.api import create_app
 
-            uvicorn.run(create_app(engine, Path(args.blobs)), host=args.host, port=args.port, log_level="info")
+            if args.transmit_to:
+                from sync.hub.ereceipts import start_in_process
+
+                start_in_process(engine, args.transmit_to)
+            if args.workers > 1:  # each worker makes its own app (sync/hub/asgi.py); migrated once, above
+                import os
+
+                from sync.hub.asgi import BLOBS_VARIABLE, DB_VARIABLE
+
+                os.environ[DB_VARIABLE], os.environ[BLOBS_VARIABLE] = args.db, str(Path(args.blobs).resolve())
+                engine.dispose()
+                uvicorn.run("sync.hub.asgi:app", factory=True, workers=args.workers, host=args.host, port=args.port,
+                            log_level="info")
+            else:
+                uvicorn.run(create_app(engine, Path(args.blobs)), host=args.host, port=args.port, log_level="info")
+        elif args.command == "transmit":
+            from sync.hub.ereceipts import TransmitSettings, run_command
+            from sync.hub.transmit import RetryPolicy
+
+            settings = TransmitSettings(sender=args.sender, batch_size=max(1, args.batch),
+                                        policy=RetryPolicy(attempts=max(1, args.attempts)))
+            return run_command(engine, args.provider, once=args.once, interval=args.interval, settings=settings)
         elif args.command == "create-code":
             code_text = create_enroll_code(engine, args.agency_id, args.commune, args.workstation)
             print(f"Mã đăng ký cho máy trạm số {args.workstation} của {args.commune}: {code_text} (dùng trong 10 phút)")

@@ -250,4 +250,7 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
         return {"complete": complete, "offset": held, "server_time": server_time()}
 
     app.include_router(admin_router(engine))
+    from sync.hub.lookup import lookup_router  # the public e-receipt lookup page (issue 10)
+
+    app.include_router(lookup_router(engine))
     return app

@@ -365,7 +365,38 @@ class TransmitLoop:
 
 def start_in_process(engine: Engine, provider_url: str, interval: float = 30.0,
                      settings: TransmitSettings | None = None) -> TransmitLoop:
+    """A small hub sends from its own process (`serve --transmit-to URL`): a daemon thread."""
     return TransmitLoop(engine, HttpTransmitter(provider_url), settings, interval).start()
+
+
+def summary_line(report: PassReport) -> str:
+    moved = ", ".join(f"{label}: {report.moved(state)}" for state, label in LABELS.items() if report.moved(state))
+    return f"Đã xử lý {report.claimed} chứng từ điện tử" + (f" ({moved})" if moved else "") + "."
+
+
+LABELS = {"sent": "đã gửi", "accepted": "được chấp nhận", "rejected": "bị từ chối"}
+
+
+def run_command(engine: Engine, provider_url: str, *, once: bool, interval: float, settings: TransmitSettings) -> int:
+    """`python -m sync.hub transmit`: one pass (--once, exit code 1 when the provider stayed down) or
+    a pass every `interval` seconds until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    transmitter = HttpTransmitter(provider_url)
+    if once:
+        switch = OutageSwitch()
+        report = transmit_once(engine, transmitter, settings, switch=switch)
+        print(summary_line(report))
+        if switch.down:
+            print(f"Tổ chức truyền nhận không trả lời (từ {switch.down_since:%H:%M:%S}); chứng từ còn lại được "
+                  f"giữ để gửi lần sau.")
+            return 1
+        return 0
+    loop = TransmitLoop(engine, transmitter, settings, interval)
+    try:
+        loop.run()
+    except KeyboardInterrupt:
+        loop.stopping.set()
+    return 0
 
 
 # -- the public lookup ---------------------------------------------------------------------------

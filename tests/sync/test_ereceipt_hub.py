@@ -4,9 +4,13 @@ simulator, writing a `receipt.transmission` change for each state move."""
 
 import base64
 import hashlib
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -33,6 +37,7 @@ from tests.sync.ereceipt_ops import (
     voided,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 FAST = TransmitSettings(policy=RetryPolicy(base=0.01, cap=0.05, attempts=3, poll_interval=0, polls=5))
 
 
@@ -213,3 +218,21 @@ def test_two_workers_never_claim_the_same_document(hub, key):
     assert len(claimed) == len(set(claimed)) == 40
     with hub.engine.connect() as c:
         assert c.execute(select(func.count()).where(EDocument.lease_until.is_not(None))).scalar() == 40
+
+
+def test_the_transmit_command_sends_once_and_says_so(hub, hub_url, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    push(hub, token, make(key, 1).ops())
+    command = [sys.executable, "-m", "sync.hub", "--db", hub_url, "transmit", "--once", "--attempts", "2"]
+    with simulator() as sim:
+        outage(sim, True)
+        down = subprocess.run([*command, "--provider", sim.url], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert down.returncode == 1, down.stderr
+        assert "Tổ chức truyền nhận không trả lời" in down.stdout
+        outage(sim, False)
+        done = subprocess.run([*command, "--provider", sim.url], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "Đã xử lý 1 chứng từ điện tử (đã gửi: 1, được chấp nhận: 1)." in done.stdout
+    assert [d.state for d in documents(hub)] == ["accepted"]
