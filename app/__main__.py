@@ -19,9 +19,8 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None, probe: boo
 
         print("Đang tạo xã mẫu (một năm hồ sơ) cho lần chạy đầu tiên…", flush=True)
         build_demo(path)
-    if not path.exists():
-        print(f"Chưa có tệp dữ liệu {path}. Hãy chạy «motcua init» hoặc mở xã mẫu với --demo.", file=sys.stderr)
-        return 2
+    if not path.exists():  # a new commune: the window's first run leads through setting it up
+        path.parent.mkdir(parents=True, exist_ok=True)
     from app.core.errors import DeskError
     from app.store.instance_lock import InstanceLock
     from app.ui.app import run, tell
@@ -37,7 +36,8 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None, probe: boo
         lock.release()
 
 
-CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-test", "desk", "enroll", "sync"}
+CLI_COMMANDS = {"init", "demo", "receive", "search", "due-date", "fee", "self-test", "desk", "enroll", "sync",
+                "officer"}
 
 
 def main(argv: list[str] | None = None) -> int:

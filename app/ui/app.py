@@ -76,6 +76,10 @@ def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False) -> i
     except DeskError as error:  # e.g. stored working hours that make no calendar: say so, open nothing
         tell(error.message)
         return 2
+    from app.ui.first_run import needs_first_run, run_first_run
+
+    if needs_first_run(desk) and not run_first_run(desk):  # a new commune: led step by step first
+        return 0
     window = MainWindow(desk)
     window.resize(*WINDOW_SIZE)
     window.show()
