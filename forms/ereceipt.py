@@ -78,7 +78,7 @@ def _signature_box(signature: SignatureInfo, styles: Styles, page: Page) -> Tabl
 
 
 def render_ereceipt(receipt: EReceipt, signature: SignatureInfo, *, lookup_base_url: str = "",
-                    page: Page | None = None) -> bytes:
+                    page: Page | None = None, stamp: str = "") -> bytes:
     page = page or Page("A5")
     styles = Styles(page)
     payer = receipt.payer
@@ -113,11 +113,12 @@ def render_ereceipt(receipt: EReceipt, signature: SignatureInfo, *, lookup_base_
     story.append(Paragraph("(Biên lai điện tử có giá trị pháp lý khi chữ ký số hợp lệ; "
                            "bản in này là bản thể hiện.)", styles.small_italic))
     title = f"{TITLE} {receipt.series_symbol} {receipt.number_text}"
-    return render(story, page, qr_payload=payload, title_meta=title)
+    return render(story, page, qr_payload=payload, title_meta=title, stamp=stamp)  # stamp: a reprint says so
 
 
-def render_signed_copy(signed_xml: bytes, *, lookup_base_url: str = "", page: Page | None = None) -> bytes:
+def render_signed_copy(signed_xml: bytes, *, lookup_base_url: str = "", page: Page | None = None,
+                       stamp: str = "") -> bytes:
     """The copy of a stored signed receipt; raises SignatureInvalid rather than print a bad one."""
     verified = verify_receipt(signed_xml)
     return render_ereceipt(verified.receipt, SignatureInfo(signer_display(verified.certificate), verified.signing_time),
-                           lookup_base_url=lookup_base_url, page=page)
+                           lookup_base_url=lookup_base_url, page=page, stamp=stamp)

@@ -230,7 +230,10 @@ def apply_transmission(connection: Connection, payload: dict[str, Any]) -> int:
     else:
         receipt_id = select(R.c.id).where(R.c.uid == change.receipt_id).scalar_subquery()
         target, where = ER, ER.c.receipt_id == receipt_id
-    newer = or_(target.c.state_at < change.at, and_(target.c.state_at == change.at, target.c.state != change.state))
+    # A hub state always follows the desk's own `signed` (their clocks may differ: a desk whose clock
+    # runs ahead would otherwise never hear of its receipt); hub states are ordered by the hub's time.
+    newer = or_(target.c.state == SIGNED, target.c.state_at < change.at,
+                and_(target.c.state_at == change.at, target.c.state != change.state))
     return connection.execute(update(target).where(where, newer).values(**values)).rowcount
 
 
@@ -394,14 +397,14 @@ def notice_xml(desk: Desk, notice_uid: str) -> bytes:
     return xml
 
 
-def citizen_copy_pdf(desk: Desk, receipt_uid: str) -> bytes:
+def citizen_copy_pdf(desk: Desk, receipt_uid: str, *, stamp: str = "") -> bytes:
     """The printed copy of a stored e-receipt for the citizen (Mẫu 01/PLPĐT view: every legal field,
     the signer and signing time, the lookup code and a QR to the hub's public lookup page). Its
     signature is checked first: a receipt whose signature does not hold is never printed."""
     from forms.ereceipt import render_signed_copy
 
     _, xml = signed_xml(desk, receipt_uid=receipt_uid)
-    return render_signed_copy(xml, lookup_base_url=desk.settings().hub_url)
+    return render_signed_copy(xml, lookup_base_url=desk.settings().hub_url, stamp=stamp)  # stamp: on a reprint
 
 
 def signing_certificate_pem(desk: Desk) -> bytes:

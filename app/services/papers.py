@@ -341,7 +341,7 @@ def receipt_pdf(desk: Desk, receipt_uid: str, *, reprint: int = 0, size: str | N
         with desk.read() as connection:
             electronic = ereceipts.is_electronic(connection, receipt_uid)
         if electronic:
-            return ereceipts.citizen_copy_pdf(desk, receipt_uid)
+            return ereceipts.citizen_copy_pdf(desk, receipt_uid, stamp=reprint_stamp(desk, reprint))
     settings = desk.settings()
     qr, code = None, ""
     if row.dossier_id is not None:

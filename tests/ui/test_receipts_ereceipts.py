@@ -170,3 +170,24 @@ def test_nothing_cut_at_1366(eview):
     for row in range(table.rowCount()):
         for column in (1, 6, STATE_COLUMN, SENDING_COLUMN):
             assert metrics.horizontalAdvance(table.item(row, column).text()) < widths[column], (row, column)
+
+
+def test_an_ereceipt_prints_its_signed_copy_and_a_reprint_says_so(qtbot, eview, desk, printed):  # noqa: F811
+    from app.services.reception import receive_dossier
+    from tests.forms.pdf_tools import text
+    from tests.helpers.data import copy_cert
+    from tests.ui.test_receipts_view import opened_preview
+
+    issue_receipt(desk, dossier_uid=receive_dossier(desk, copy_cert("Đỗ Thị Mai", pages=5, copies=3)).uid)
+    refresh(qtbot, eview)
+    to_row(qtbot, eview, 2)
+    alt(qtbot, eview, Qt.Key.Key_I)
+    first = opened_preview(qtbot, eview, None)
+    words = text(first.pdf)
+    assert "Bản thể hiện của biên lai điện tử" in words and "00000003" in words and "BẢN IN LẠI" not in words
+    qtbot.keyClick(first.print_button, Qt.Key.Key_Return)
+    assert not first.isVisible() and len(printed[1]) == 1
+    alt(qtbot, eview, Qt.Key.Key_I)
+    again = opened_preview(qtbot, eview, first)
+    assert again.windowTitle() == "In: Biên lai EBL01 27TAA số 00000003 (bản in lại)"
+    assert "BẢN IN LẠI" in text(again.pdf) and "lần thứ 1" in text(again.pdf)
