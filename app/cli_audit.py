@@ -30,8 +30,31 @@ def cmd_export_person(args: argparse.Namespace) -> int:
     from app.services.personal_data import export_person
 
     with _desk(args) as desk:
-        summary = export_person(desk, args.cccd, args.out, pdf=args.pdf)
-    print(summary)
+        exported = export_person(desk, args.cccd, args.out, pdf=args.pdf)
+    print(exported.message)
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Lists (or, with --purge, blanks) the personal fields of closed dossiers past the retention period."""
+    from app.cli import _desk
+    from app.services.clock import show
+    from app.services.personal_data import expired_dossiers, purge_expired
+
+    with _desk(args) as desk:
+        years = args.years if args.years is not None else desk.settings().retention_years
+        if years <= 0:
+            print("Chưa đặt thời hạn lưu dữ liệu cá nhân: dùng --years N hoặc cài đặt «retention_years».",
+                  file=sys.stderr)
+            return 2
+        if args.purge:
+            print(purge_expired(desk, years).message)
+            return 0
+        expired = expired_dossiers(desk, years)
+    for item in expired:
+        note = "\tcòn thay đổi chưa đồng bộ" if item.waiting else ""
+        print(f"{item.code}\t{item.status.label}\tkết thúc {show(item.closed_at)}{note}")
+    print(f"{len(expired)} hồ sơ đã kết thúc quá {years} năm còn dữ liệu cá nhân.")
     return 0
 
 
@@ -45,3 +68,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--out", required=True, help="tệp JSON đầu ra")
     p.add_argument("--pdf", help="kèm bản PDF dễ đọc (tùy chọn)")
     p.set_defaults(run=cmd_export_person)
+    p = add("retention", "hồ sơ đã kết thúc quá thời hạn lưu dữ liệu cá nhân (liệt kê, hoặc xóa với --purge)")
+    p.add_argument("--years", type=int, help="số năm lưu (mặc định: cài đặt retention_years)")
+    p.add_argument("--purge", action="store_true", help="xóa dữ liệu cá nhân, giữ số liệu thống kê")
+    p.set_defaults(run=cmd_retention)

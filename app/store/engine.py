@@ -70,7 +70,7 @@ def _alembic_config() -> Config:
 def backup_file(path: Path, label: str) -> Path:
     """A consistent copy of the database (the SQLite backup API sees through WAL)."""
     folder = path.parent / "backups"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(exist_ok=True, mode=0o700)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{path.stem}.{label}.{stamp}.sqlite"
     source = sqlite3.connect(path)
@@ -81,7 +81,24 @@ def backup_file(path: Path, label: str) -> Path:
         destination.close()
     finally:
         source.close()
+    make_private(target)  # a plain copy of personal data: the desk's account only
     return target
+
+
+def make_private(path: Path) -> None:
+    """Only the desk's OS account may read the database and what SQLite keeps beside it (issue 9).
+    SQLite gives -wal and -shm the database's own mode; a file made before this rule is tightened
+    here. Windows: the per-user data folder already carries the profile's ACL."""
+    if os.name != "posix":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        file = Path(f"{path}{suffix}")
+        try:
+            status = file.stat()
+            if status.st_uid == os.getuid() and status.st_mode & 0o077:
+                file.chmod(0o600)
+        except OSError:
+            continue
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -158,7 +175,7 @@ def open_database(path: str | os.PathLike[str], *, migrate_to: str = "head", syn
     Only throw-away files (the demo, benchmarks' baselines) may pass something weaker.
     """
     path = Path(path).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a folder made here: the desk's account only
     new_file = not path.exists()
     database = Database(
         path,
@@ -168,4 +185,5 @@ def open_database(path: str | os.PathLike[str], *, migrate_to: str = "head", syn
     if new_file and os.name == "posix":
         path.touch(mode=0o600)
     migrate(database, migrate_to)
+    make_private(path)
     return database
