@@ -83,12 +83,14 @@ _DOSSIER_WITH_LIVE_RECEIPT = select(
     .limit(1).scalar_subquery().label("live_receipt")
 ).where(D.c.uid == bindparam("uid"))
 # One statement takes the next number: BEGIN IMMEDIATE already makes this writer the only one.
-# Without a chosen range: the first of the regime's kind with numbers left; an e-receipt range only
-# of the year of issue (its symbol starts with the year: 27TAA), so numbering restarts each year.
+# Without a chosen range: in the electronic regime, the first e-receipt range of the year of issue
+# with numbers left (its symbol starts with the year: 27TAA), so numbering restarts each year. In the
+# paper regime, paper ranges first, then any other (before 2027 an e-range without the early switch
+# numbers plain receipts, as it always did here: nothing changes for such a desk until the switch).
 _TAKE_NUMBER = text(
     "UPDATE receipt_series SET next_number = next_number + 1 WHERE id = COALESCE(:sid, "
-    "(SELECT id FROM receipt_series WHERE active AND kind = :kind AND series_symbol LIKE :prefix "
-    "AND next_number <= last_number ORDER BY id LIMIT 1)) "
+    "(SELECT id FROM receipt_series WHERE active AND (kind = :kind OR :kind = 'paper') "
+    "AND series_symbol LIKE :prefix AND next_number <= last_number ORDER BY kind = :kind DESC, id LIMIT 1)) "
     "AND next_number <= last_number "
     "RETURNING id, next_number - 1 AS number, kind, template_symbol, series_symbol, last_number"
 )
@@ -127,13 +129,9 @@ def _take_number(connection: Connection, series_id: int | None, kind: str = PAPE
     raise NumberingError("Chưa có dải số biên lai nào còn số. Hãy nhập dải số mới được cấp.")
 
 
-def _check_kind(series: Any, kind: str, day: date, settings: Any) -> None:
-    """A chosen range must belong to the day's regime (raising undoes the number taken)."""
+def _check_kind(series: Any, day: date, settings: Any) -> None:
+    """No paper number once the regime is electronic (raising undoes the number taken)."""
     check_paper_allowed(series.kind, day, settings.paper_until, settings.electronic_from)
-    if series.kind == ELECTRONIC and kind == PAPER:
-        raise ValidationError(f"Máy trạm này lập biên lai giấy đến hết ngày {settings.paper_until:%d/%m/%Y}: "
-                              "chưa dùng dải số biên lai điện tử (có thể chuyển sớm trong phần Cài đặt).",
-                              field="series")
 
 
 def _payer_from_dossier(
@@ -214,7 +212,7 @@ def issue_receipt(
         if not isinstance(fields["amount"], int) or fields["amount"] <= 0:
             raise ValidationError("Số tiền trên biên lai phải lớn hơn 0.", field="amount")
         series = _take_number(connection, series_id, kind, day.year)
-        _check_kind(series, kind, day, settings)
+        _check_kind(series, day, settings)
         number = series.number
         uid = str(uuid.uuid4())
         words = amount_in_words(fields["amount"])
@@ -234,7 +232,7 @@ def issue_receipt(
                 row_id, uid, series.template_symbol, series.series_symbol, number, now, fields, dossier_id,
                 replaces_id))
     return Issued(uid, number, series.template_symbol, series.series_symbol, fields["amount"], words, now,
-                  series.kind, lookup)
+                  ELECTRONIC if holder is not None else PAPER, lookup)
 
 
 def void_receipt(desk: Desk, uid: str, *, reason: str, replacing: bool = False) -> str | None:
