@@ -61,15 +61,24 @@ def _alone_on(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _desk(args: argparse.Namespace) -> Iterator[Desk]:
-    """The user's existing database, alone: refused while a desk (or another command) has it."""
+def _desk(args: argparse.Namespace, *, act: bool = False) -> Iterator[Desk]:
+    """The user's existing database, alone: refused while a desk (or another command) has it.
+
+    A command that writes passes `act=True`: the officer named by `--user` logs in (password from
+    MOTCUA_PASSWORD or a prompt) and the services check their roles. Without a login the desk
+    refuses every act (issue 9)."""
     path = Path(args.db)
     if not path.exists():
         raise DeskError(f"Chưa có tệp dữ liệu {path}. Hãy chạy «motcua init» trước.")
     with _alone_on(path):
         database = open_database(path)
         try:
-            yield Desk(database, actor=args.actor)
+            desk = Desk(database, actor="", trusted=False)
+            if act:
+                from app.cli_officers import sign_in
+
+                sign_in(desk, args)
+            yield desk
         finally:
             database.dispose()
 
@@ -82,7 +91,7 @@ def _reference_desk(args: argparse.Namespace) -> Iterator[Desk]:
             yield desk
         return
     with tempfile.TemporaryDirectory() as folder:
-        desk = Desk(open_database(Path(folder) / "reference.sqlite", synchronous="OFF"), actor=args.actor)
+        desk = Desk(open_database(Path(folder) / "reference.sqlite", synchronous="OFF"), actor="")
         init_commune(desk, CommuneSetup("000.00.00.A00", "Xã mẫu"))
         yield desk
         desk.db.dispose()
@@ -94,7 +103,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     with _alone_on(path):
         database = open_database(path)
         try:
-            desk = Desk(database, actor=args.actor)
+            desk = Desk(database, actor="")
+            from app.cli_officers import sign_in_if_accounts
+
+            sign_in_if_accounts(desk, args)  # a new file has no accounts yet: its set-up is the first act
             init_commune(desk, CommuneSetup(args.agency_id, args.commune, args.workstation, args.agency_name or "",
                                             args.place or ""))
             settings = desk.settings()
@@ -142,7 +154,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
         loaded = json.load(source)
     items = loaded if isinstance(loaded, list) else [loaded]
     failed = 0
-    with _desk(args) as desk:
+    with _desk(args, act=True) as desk:
         for index, item in enumerate(items, start=1):
             try:
                 got = receive_dossier(desk, _reception_from_json(item))
@@ -196,7 +208,7 @@ def cmd_fee(args: argparse.Namespace) -> int:
 def cmd_enroll(args: argparse.Namespace) -> int:
     from app.sync.client import enroll
 
-    with _desk(args) as desk:
+    with _desk(args, act=True) as desk:
         got = enroll(desk, args.hub, args.code, args.name or desk.settings().device_name)
     print(f"Đã đăng ký với hệ thống cấp trên: {got.commune_name} ({got.agency_id}), máy trạm số {got.workstation_no}.")
     return 0
@@ -229,7 +241,9 @@ def cmd_desk(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="tệp dữ liệu SQLite")
-    common.add_argument("--actor", default=argparse.SUPPRESS, help="người thực hiện (ghi vào nhật ký)")
+    common.add_argument("--user", default=argparse.SUPPRESS,
+                        help="tên đăng nhập của cán bộ, cho lệnh ghi dữ liệu (mật khẩu: hỏi khi chạy hoặc biến "
+                             "môi trường MOTCUA_PASSWORD)")
     parser = argparse.ArgumentParser(prog="motcua", description="Phần mềm Bộ phận Một cửa cấp xã", parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -283,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = str(demo_db() if args.command == "demo" else default_db())
-    if not hasattr(args, "actor"):
-        args.actor = "quản trị"
+    if not hasattr(args, "user"):
+        args.user = ""
     try:
         return args.run(args)
     except DeskError as error:

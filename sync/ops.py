@@ -283,6 +283,27 @@ class ReceiptNoticed(Payload):
     xml_sha256: Sha256
 
 
+# -- officer accounts (issue 9) --------------------------------------------------------------
+# The whole account as saved, hash included, never a password; the newest `saved_at` wins on every
+# side. Failed attempts and lock-outs stay on the workstation where they happened.
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$")]
+PasswordHash = Annotated[str, StringConstraints(
+    max_length=200, pattern=r"^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")]
+RoleCode = Literal["tiep_nhan", "truong_bo_phan", "quan_tri"]
+
+
+class OfficerSaved(Payload):
+    officer_id: Uuid
+    username: Username
+    full_name: Text(120, 1)
+    title: Text(120) = ""
+    roles: Annotated[list[RoleCode], Field(min_length=1, max_length=3)]
+    active: bool
+    password_hash: PasswordHash
+    must_change: bool = False
+    saved_at: Instant
+
+
 # -- the workstation's own audit record (issue 9) ---------------------------------------------
 
 
@@ -310,6 +331,7 @@ OP_KINDS: dict[str, tuple[str, type[Payload]]] = {
     "receipt.voided": ("receipt", ReceiptVoided),
     "receipt.signed": ("receipt", ReceiptSigned),
     "receipt.noticed": ("receipt", ReceiptNoticed),
+    "officer.saved": ("officer", OfficerSaved),
     "desk.restored": ("desk", DeskRestored),
 }
 
@@ -370,6 +392,7 @@ def parse_payload(kind: str, entity: str, entity_id: str, payload: Any) -> Paylo
     except PydanticError as error:
         raise OpInvalid("invalid_payload", _first_problem(error)) from None
     named = (typed.dossier_id if isinstance(typed, Event)
+             else typed.officer_id if isinstance(typed, OfficerSaved)
              else typed.ref if isinstance(typed, DeskRecord) else typed.receipt_id)  # type: ignore[attr-defined]
     if named != entity_id:
         raise OpInvalid("entity_mismatch", "Thao tác nói về một đối tượng khác với đối tượng nó được gửi cho.")

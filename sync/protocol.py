@@ -40,7 +40,7 @@ class OpEnvelope(BaseModel):
 class Op(BaseModel):
     model_config = {"extra": "forbid"}
     op_id: OpId
-    entity: Literal["dossier", "receipt", "desk"]
+    entity: Literal["dossier", "receipt", "officer", "desk"]
     entity_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
     kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     payload: dict[str, Any]

@@ -10,11 +10,23 @@ QR = "038190001234|123456789|Lê Thị Hồng|12031990|Nữ|Thôn Đông, xã Qu
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, monkeypatch):
     path = tmp_path / "xa.sqlite"
     assert main(["--db", str(path), "init", "--agency-id", "000.17.22.H56", "--commune", "Xã Quảng Phú",
                  "--workstation", "4"]) == 0
+    add_officers(path, monkeypatch)
     return path
+
+
+def add_officers(path, monkeypatch):
+    """The first administrator, then a reception officer who logs in for the commands that write."""
+    monkeypatch.setenv("MOTCUA_NEW_PASSWORD", "quan-tri-123")
+    assert main(["--db", str(path), "officer", "add", "--username", "admin", "--name", "Trần Văn Quản"]) == 0
+    monkeypatch.setenv("MOTCUA_PASSWORD", "quan-tri-123")
+    monkeypatch.setenv("MOTCUA_NEW_PASSWORD", "tiep-nhan-123")
+    assert main(["--db", str(path), "--user", "admin", "officer", "add", "--username", "lan.nt", "--name",
+                 "Nguyễn Thị Lan", "--role", "tiep_nhan"]) == 0
+    monkeypatch.setenv("MOTCUA_PASSWORD", "tiep-nhan-123")
 
 
 def test_init_then_receive_from_json_and_search(db, tmp_path, capsys):
@@ -24,7 +36,7 @@ def test_init_then_receive_from_json_and_search(db, tmp_path, capsys):
     source = tmp_path / "in.json"
     source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
-    assert main(["receive", str(source), "--db", str(db)]) == 1  # the third one is refused
+    assert main(["receive", str(source), "--db", str(db), "--user", "lan.nt"]) == 1  # the third one is refused
     out, err = capsys.readouterr()
     lines = out.strip().splitlines()
     assert len(lines) == 2 and "-4001" in lines[0] and "10.000 đ" in lines[0]

@@ -7,6 +7,7 @@ from typing import Any
 from app.assets import load_json
 from app.core.codes import validate_agency_id, validate_workstation
 from app.core.errors import ConfigurationError, ValidationError
+from app.core.permissions import Perm
 from app.services.desk import Desk
 from app.services.settings import KEYS, TEXT_LABELS, check_periods, save_settings
 from app.services.text_input import clean_text
@@ -33,6 +34,7 @@ def _clean(key: str, value: Any) -> Any:
 
 
 def update_settings(desk: Desk, **values: Any) -> None:
+    desk.require(Perm.SETTINGS)
     unknown = set(values) - KEYS
     if unknown:
         raise ValidationError(f"Cài đặt không có: {', '.join(sorted(unknown))}.")

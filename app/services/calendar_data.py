@@ -11,6 +11,7 @@ from app.assets import load_json
 from app.core.calendar import WorkingCalendar
 from app.core.errors import ValidationError
 from app.core.holiday_table import year_table
+from app.core.permissions import Perm
 from app.core.text import nfc
 from app.services.clock import to_local
 from app.services.settings import DeskSettings, load_settings
@@ -87,6 +88,7 @@ def list_holidays(desk: Desk, year: int) -> list[dict[str, Any]]:
 
 def set_day(desk: Desk, day: date, kind: str, name: str) -> None:
     """Admin edit of the table: make `day` a day off or a make-up working day."""
+    desk.require(Perm.HOLIDAYS)
     if kind not in ("off", "work"):
         raise ValidationError("Loại ngày phải là «nghỉ» hoặc «làm bù».", field="kind")
     name = nfc(name or "")
@@ -101,6 +103,7 @@ def set_day(desk: Desk, day: date, kind: str, name: str) -> None:
 
 def clear_day(desk: Desk, day: date) -> None:
     """Admin edit: `day` follows the ordinary week again."""
+    desk.require(Perm.HOLIDAYS)
     with desk.write() as connection:
         materialize_year(connection, day.year, culture_day_off=desk.settings().culture_day_off)
         connection.execute(delete(H).where(H.c.day == day))

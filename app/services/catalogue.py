@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, insert, or_, select
 from app.core.calendar import LegalTime
 from app.core.errors import NotFoundError, ValidationError
 from app.core.fees import FeeRule, parse_fee_rule
+from app.core.permissions import Perm
 from app.core.text import fold, nfc
 from app.core.vocabulary import DOCUMENT_FORMS  # noqa: F401 (screens import it from here)
 from app.store.models import Procedure, ProcedureVersion
@@ -119,6 +120,7 @@ def list_procedures(desk: Desk, day: date, query: str = "") -> list[ProcedureInF
 
 def record_version(desk: Desk, code: str, version: dict[str, Any]) -> None:
     """Admin: a new fee or time from an effective date; dossiers already received keep theirs."""
+    desk.require(Perm.CATALOGUE)
     with desk.write() as connection:
         procedure_id = connection.execute(select(P.c.id).where(P.c.code == code)).scalar()
         if procedure_id is None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.assets import load_json
 from app.core.codes import validate_agency_id, validate_workstation
 from app.core.errors import ValidationError
+from app.core.permissions import Perm
 from app.core.text import nfc
 from app.services.catalogue import seed_catalogue
 from app.services.desk import Desk
@@ -28,6 +29,7 @@ class CommuneSetup:
 
 def init_commune(desk: Desk, setup: CommuneSetup) -> None:
     """Idempotent: settings are (re)written, catalogue versions added only when missing."""
+    desk.require(Perm.SETTINGS)
     agency_id = validate_agency_id(setup.agency_id)
     workstation = validate_workstation(setup.workstation_no)
     commune = nfc(setup.commune_name)

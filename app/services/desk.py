@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.core.calendar import WorkingCalendar
+from app.core.permissions import Officer, Perm, PermissionDenied
 from app.services.clock import utc_now
 from app.services.settings import DeskSettings, load_settings
 from app.store.engine import Database
@@ -37,17 +38,48 @@ class DeskState:
     in_force: dict[tuple[str, Any], Any] = field(default_factory=dict, compare=False)
 
 
+SIGN_IN_FIRST = "Hãy đăng nhập bằng tài khoản cán bộ trước khi làm việc này."
+
+
 @dataclass
 class Desk:
+    """`actor` is the name every event, receipt, print and setting change records: the signed-in
+    officer's full name once `act_as` ran. Who may do what: an officer is checked against the roles
+    table; a desk with no officer is `trusted` (the demo builder, the self-test, tests, applying
+    pulled changes) unless its opener says otherwise — the window and the CLI's commands that
+    write open it untrusted and sign an officer in, so every act there is checked."""
+
     db: Database
     actor: str
     clock: Callable[[], datetime] = utc_now
+    officer: Officer | None = None
+    trusted: bool = True
     # Procedure versions by id. A version row never changes once written, so entries never go
     # stale and are never removed; concurrent fills of the same key store equal values.
     versions: dict[int, Any] = field(default_factory=dict, repr=False)
     _state: DeskState | None = field(default=None, repr=False)
     _publishing: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _thread: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    # -- who acts -----------------------------------------------------------------------------
+    def act_as(self, officer: Officer) -> None:
+        """The officer who signed in (login, or a shift change): every later act records them."""
+        self.officer, self.actor = officer, officer.full_name
+
+    def sign_out(self) -> None:
+        """No one acts until the next login (the desk is locked); trust is not given back."""
+        self.officer, self.trusted = None, False
+
+    def require(self, perm: Perm) -> None:
+        """Called first by every service that writes: refuses what the officer's roles do not allow."""
+        officer = self.officer
+        if officer is not None:
+            officer.require(perm)
+        elif not self.trusted:
+            raise PermissionDenied(SIGN_IN_FIRST, field="permission")
+
+    def may(self, perm: Perm) -> bool:
+        return self.officer.may(perm) if self.officer is not None else self.trusted
 
     # -- transactions ------------------------------------------------------------------------
     @property

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Row, select, update
 from app.core.calendar import WorkingCalendar
 from app.core.errors import NotFoundError, ValidationError
 from app.core.lifecycle import Action, Status, check_transition
+from app.core.permissions import action_perm
 from app.core.vocabulary import HAND_OVER_METHODS, RATINGS
 from app.services.clock import from_local, to_local
 from app.services.desk import Desk
@@ -64,6 +65,7 @@ def _load(connection: Connection, uid: str) -> Row[Any]:
 
 
 def _apply(desk: Desk, uid: str, action: Action, details: Details, extra: dict[str, Any] | None = None) -> Step:
+    desk.require(action_perm(action))
     calendar = desk.calendar()
     now = desk.now()
     with desk.write() as connection:

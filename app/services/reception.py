@@ -15,6 +15,7 @@ from app.core.errors import ValidationError
 from app.core.fees import compute_fee
 from app.core.identity import validate_cccd
 from app.core.lifecycle import Action, Status
+from app.core.permissions import Perm
 from app.core.text import fold
 from app.core.vocabulary import CHANNELS, DOCUMENT_FORMS, ONLINE_PAYMENTS, OWNER_KINDS, RETURN_METHODS
 from app.services.catalogue import ProcedureInForce, version_in_force
@@ -175,6 +176,7 @@ def _snapshot(form: ReceptionInput, procedure: ProcedureInForce, docs: list[Docu
 
 def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
     """Accept a dossier: code, due time, fee, documents, event and outbox row in one transaction."""
+    desk.require(Perm.RECEIVE)
     form = _clean_owner(form)
     _check_choices(form)
     calendar = desk.calendar()

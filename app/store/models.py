@@ -281,6 +281,26 @@ class PulledAside(Base):
     set_aside_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class Officer(Base):
+    """An officer account (issue 9): roles from app/core/permissions.py, an argon2 hash, never a password.
+    `failed_count` and `locked_until` belong to this workstation and are never synced."""
+
+    __tablename__ = "officer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120), default="")
+    roles: Mapped[Any] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change: Mapped[bool] = mapped_column(default=False)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    saved_by: Mapped[str] = mapped_column(String(120), default="")
+
+
 class DailyCounter(Base):
     __tablename__ = "daily_counter"
     day: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from app.core.errors import DeskError
+from app.core.permissions import Perm
 from app.logs import report_unexpected
 from app.services import attachments, sync_state
 from app.services.desk import Desk
@@ -79,6 +80,7 @@ def _problem(response: requests.Response) -> str:
 def enroll(desk: Desk, hub_url: str, code: str, device_name: str,
            session: requests.Session | None = None) -> EnrollResponse:
     """Enrolls this workstation with a one-time code from the hub's admin; the token goes to the keyring."""
+    desk.require(Perm.ENROLL)
     load_token(hub_url, "probe")  # no keyring: say so before the one-time code is spent
     http = session or requests.Session()
     try:

@@ -26,6 +26,7 @@ from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
 from app.services.dossier_state import columns_of, state_of
 from app.services.ereceipts import apply_transmission
+from app.services.officers import apply_saved as apply_officer
 from app.services.outbox import event_row
 from app.services.reception import search_text
 from app.services.settings import save_settings
@@ -185,6 +186,8 @@ def _record(page: PageContext, change: dict[str, Any]) -> int:
     if entity == "holiday":
         apply_day(page.connection, page.desk, payload)
         return 1
+    if entity == "officer":  # an account saved on another desk, or reset at the hub
+        return apply_officer(page.connection, parse_payload(kind, entity, change["entity_id"], payload))
     if kind in HUB_CHANGES:  # written by the hub itself (an e-receipt's delivery state), never by a device
         return apply_transmission(page.connection, payload)
     typed = parse_payload(kind, entity, change["entity_id"], payload)

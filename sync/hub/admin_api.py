@@ -102,6 +102,14 @@ class ProcedureRequest(BaseModel):
     versions: list[VersionRequest] = Field(min_length=1, max_length=50)
 
 
+class PasswordReset(BaseModel):
+    """A forgotten password (issue 9): leave `password` empty and the hub makes a temporary one."""
+
+    agency_id: AgencyId
+    username: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")]
+    password: Annotated[str, Field(max_length=200)] = ""
+
+
 def admin_router(engine: Engine) -> APIRouter:
     def admin(authorization: Annotated[str, Header()] = "") -> str:
         return check_admin(engine, authorization.removeprefix("Bearer ").strip())
@@ -150,6 +158,20 @@ def admin_router(engine: Engine) -> APIRouter:
     def upstream(body: UpstreamRequest) -> dict[str, Any]:
         details = {"note": body.note, "reason": body.note} if body.note else {}
         return record_upstream_event(engine, body.code, Action(body.kind), actor=body.actor, details=details)
+
+    @router.get("/officers")
+    def officers(agency_id: Annotated[str, Query(pattern=AGENCY_PATTERN)]) -> list[dict[str, Any]]:
+        from sync.hub.officers import list_officers
+
+        return list_officers(engine, agency_id)
+
+    @router.post("/officers/reset-password")
+    def reset_officer_password(body: PasswordReset, who: Annotated[str, Depends(admin)]) -> dict[str, str]:
+        """The new password is in the answer once (to tell the officer), never stored or logged."""
+        from sync.hub.officers import reset_password
+
+        return {"password": reset_password(engine, body.agency_id, body.username, f"quản trị cấp trên ({who})",
+                                           body.password or None)}
 
     @router.get("/export")
     def export(agency_id: Annotated[str, Query(pattern=AGENCY_PATTERN)], first: date, last: date) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+import sync.hub.officers as hub_officers
 from app.core.codes import parse_dossier_code
 from app.core.errors import DeskError
 from app.core.lifecycle import Status
@@ -375,6 +376,11 @@ def _effect(batch: Batch, op: Op) -> None:
         _issued(batch, op, typed)
     elif isinstance(typed, ReceiptVoided):
         _voided(batch, op, typed)
+    elif isinstance(typed, hub_officers.OfficerSaved):  # issue 9: the account reaches the commune's other desks
+        try:
+            hub_officers.save_from_device(batch.connection, batch.device.agency_id, typed, op.actor)
+        except DeskError as error:
+            raise _conflict(op, error.code, error.message) from None
     if op.entity == "desk":  # issue 9: a record about the workstation itself (its chain keeps it); no desk pulls it
         return
     hub_changes = []

@@ -155,6 +155,24 @@ class EDocument(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class Officer(Base):
+    """An officer account of a commune as its desks last saved it (issue 9): the hash, never a password."""
+
+    __tablename__ = "officer"
+    __table_args__ = (UniqueConstraint("agency_id", "username", name="uq_officer_agency_username"),)
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"))
+    username: Mapped[str] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120), server_default="")
+    roles: Mapped[Any] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column()
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change: Mapped[bool] = mapped_column(server_default="0")
+    saved_at: Mapped[str] = mapped_column(String(40))  # wire form: compared as text, newest wins
+    saved_by: Mapped[str] = mapped_column(String(120), server_default="")
+
+
 class AdminToken(Base):
     """Who may run admin operations over HTTP; like device tokens, stored only as a hash."""
 

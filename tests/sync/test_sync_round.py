@@ -145,17 +145,20 @@ def test_a_rejected_op_holds_back_only_its_own_dossier(make_desk, hub):
     assert "không thuộc cơ quan" in problems[0]["last_error"]
 
 
-def test_enroll_and_sync_from_the_command_line(tmp_path, hub, capsys):
+def test_enroll_and_sync_from_the_command_line(tmp_path, hub, capsys, monkeypatch):
     from app.cli import main
 
     db = str(tmp_path / "cli.sqlite")
     assert main(["--db", db, "init", "--agency-id", COMMUNE_A[0], "--commune", COMMUNE_A[1]]) == 0
+    monkeypatch.setenv("MOTCUA_NEW_PASSWORD", "quan-tri-123")  # enrolment is the administrator's (issue 9)
+    assert main(["--db", db, "officer", "add", "--username", "admin", "--name", "Trần Văn Quản"]) == 0
+    monkeypatch.setenv("MOTCUA_PASSWORD", "quan-tri-123")
     code = create_enroll_code(hub.engine, *COMMUNE_A, 3)
-    assert main(["--db", db, "enroll", "--hub", hub.url, "--code", code]) == 0
+    assert main(["--db", db, "--user", "admin", "enroll", "--hub", hub.url, "--code", code]) == 0
     assert "máy trạm số 3" in capsys.readouterr().out
     assert main(["--db", db, "sync"]) == 0
-    assert "Đã gửi 0 thay đổi" in capsys.readouterr().out
-    assert main(["--db", db, "enroll", "--hub", hub.url, "--code", code]) == 2
+    assert "Đã gửi 1 thay đổi" in capsys.readouterr().out  # the administrator's account (officer.saved)
+    assert main(["--db", db, "--user", "admin", "enroll", "--hub", hub.url, "--code", code]) == 2
     assert "đã được dùng" in capsys.readouterr().err
 
 
