@@ -36,7 +36,7 @@ from app.services.reception import CHANNELS, RETURN_METHODS
 from app.ui.action_dialog import ActionDialog
 from app.ui.errors import show_error
 from app.ui.folders import start_folder
-from app.ui.receipt_dialog import ReceiptDialog, dossier_receipt, fee_to_collect
+from app.ui.receipt_dialog import ReceiptDialog, dossier_receipt, fee_to_collect, receipts_html
 from app.ui.runner import Runner
 from app.ui.widgets import give_mnemonics, keyboard_table
 
@@ -115,10 +115,7 @@ class DossierDetail(QDialog):
         state = deadline_state(status, d["due_at"], now, warn)
         docs = "<br/>".join(f"– {x['name']} ({DOCUMENT_FORMS[x['form']]}: {x['quantity']})"
                             for x in detail["documents"])
-        receipts = "<br/>".join(
-            f"– Số {r['number']:07d} ({r['template_symbol']} {r['series_symbol']}): {format_vnd(r['amount'])}"
-            f"{' — ĐÃ HỦY: ' + r['void_reason'] if r['status'] == 'voided' else ''}" for r in detail["receipts"]
-        ) or "– Chưa có"
+        receipts = receipts_html(detail["receipts"])
         scans = "<br/>".join(
             f"– {a['name']} ({a['size'] // 1024} KB) — {'đã gửi lên cấp trên' if a['uploaded_at'] else 'chờ gửi'}"
             for a in detail.get("attachments", [])) or "– Chưa có"

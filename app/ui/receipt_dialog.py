@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QFormLayout, QLabel, QL
 from app.core.errors import DeskError, ValidationError
 from app.core.limits import LIMITS
 from app.core.money import amount_in_words, format_vnd
+from app.core.receipts import E_TEMPLATE, format_e_number, format_number
 from app.services.desk import Desk
 from app.services.receipts import VOID_REASON_MAX, Issued, issue_receipt
 from app.ui.errors import show_error
@@ -200,3 +202,23 @@ def dossier_receipt(parent: QWidget, desk: Desk, runner: Runner, uid: str, detai
     dialog.submitted.connect(submit)
     dialog.open()
     return dialog
+
+
+def receipts_html(receipts: list[dict[str, Any]]) -> str:
+    """The dossier's receipts in its window: number (8 digits on an e-receipt), amount, a void with
+    its reason, a replacement with the number it replaces."""
+    numbers = {r["id"]: _number(r) for r in receipts}
+    lines = []
+    for r in receipts:
+        line = f"– Số {_number(r)} ({r['template_symbol']} {r['series_symbol']}): {format_vnd(r['amount'])}"
+        if r.get("replaces_id") in numbers:
+            line += f", thay thế biên lai số {numbers[r['replaces_id']]}"
+        if r["status"] == "voided":
+            line += " — ĐÃ HỦY: " + r["void_reason"]
+        lines.append(escape(line))
+    return "<br/>".join(lines) or "– Chưa có"
+
+
+def _number(receipt: dict[str, Any]) -> str:
+    electronic = E_TEMPLATE.match(receipt["template_symbol"])  # EBL01/EBL02 name e-receipts only
+    return format_e_number(receipt["number"]) if electronic else format_number(receipt["number"])

@@ -80,3 +80,17 @@ def test_an_exempted_or_free_dossier_shows_no_button(qtbot, desk):
     window = DossierDetail(desk, Runner(synchronous=True), uid)
     qtbot.addWidget(window)
     assert receipt_button(window) is None and all("biên lai" not in b.text() for b in window.findChildren(QPushButton))
+
+
+def test_the_window_lists_a_void_and_its_replacement(qtbot, detail, desk):
+    from app.services.receipts import issue_receipt, void_receipt
+
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 100))
+    first = issue_receipt(desk, dossier_uid=detail.uid)
+    void_receipt(desk, first.uid, reason="Ghi sai số tiền", replacing=True)
+    issue_receipt(desk, dossier_uid=detail.uid, replaces_uid=first.uid, amount=12000)
+    detail.reload()
+    summary = detail.summary.text()
+    assert "– Số 0000001 (01BLP0-001 AA/26T): 21.000 đ — ĐÃ HỦY: Ghi sai số tiền" in summary
+    assert "– Số 0000002 (01BLP0-001 AA/26T): 12.000 đ, thay thế biên lai số 0000001" in summary
+    qtbot.waitUntil(lambda: receipt_button(detail) is None)  # the replacement stands: nothing to collect
