@@ -21,6 +21,13 @@ PULL_LIMIT = 500
 UPDATE_APP = "Phần mềm trên máy này đã cũ so với hệ thống cấp trên. Hãy cập nhật phần mềm rồi đồng bộ lại."
 
 
+# What a desk says of itself on every pull, for the province's page: its clock (ISO 8601 with
+# offset) and how many ops wait in its outbox or were refused. Optional; a bad value is ignored.
+DEVICE_TIME_HEADER = "X-Motcua-Device-Time"
+PENDING_HEADER = "X-Motcua-Pending"
+REJECTED_HEADER = "X-Motcua-Rejected"
+
+
 class Versioned(BaseModel):
     schema_version: int = Field(default=SCHEMA, alias="schema")
     model_config = {"populate_by_name": True}

@@ -26,6 +26,7 @@ from sync.hub.admin_api import admin_router, check_text
 from sync.hub.apply import apply_batch
 from sync.hub.audit_chain import chain_head
 from sync.hub.blobs import CHUNK_LIMIT, MAX_BLOB, SHA256, BlobStore
+from sync.hub.health import record_pull
 from sync.hub.limits import KIB, BodyLimit, Unexpected, limit
 from sync.hub.models import Change
 from sync.protocol import (
@@ -214,12 +215,13 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
         return PushResponse(server_time=server_time(), results=results)
 
     @app.get("/api/v1/sync/pull", response_model=PullResponse, response_model_by_alias=True)
-    def pull(me: Annotated[Any, Depends(device)], since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
-             schema: int = SCHEMA,
+    def pull(request: Request, me: Annotated[Any, Depends(device)],
+             since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0, schema: int = SCHEMA,
              limit: Annotated[int, Query(ge=1, le=PULL_LIMIT)] = PULL_LIMIT,
              include_own: bool = False) -> PullResponse:
         """`include_own`: a desk restored from a backup takes back what it had sent itself (issue 9)."""
         check_schema(schema)
+        record_pull(engine, me.id, request.headers)
         with engine.connect() as connection:
             rows = connection.execute(select(Change).where(Change.agency_id == me.agency_id, Change.seq > since)
                                       .order_by(Change.seq).limit(limit)).all()
@@ -253,4 +255,7 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
     from sync.hub.lookup import lookup_router  # the public e-receipt lookup page (issue 10)
 
     app.include_router(lookup_router(engine))
+    from sync.hub.province import province_router  # the province's page behind an admin login (issue 13)
+
+    app.include_router(province_router(engine))
     return app

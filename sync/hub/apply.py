@@ -30,9 +30,11 @@ from sync.hub import ereceipts
 from sync.hub.admin import now
 from sync.hub.audit_chain import check_links
 from sync.hub.models import Allotment, AppliedOp, Change, Dossier, DossierEvent, EDocument, Receipt
+from sync.hub.report_facts import STATE_FACT_COLUMNS, finished_facts, received_facts, state_facts
 from sync.ops import (
     INSTANT,
     Event,
+    Finished,
     OpInvalid,
     ReceiptIssued,
     ReceiptNoticed,
@@ -55,7 +57,10 @@ EDT = EDocument.__table__
 INSERT_CHANGE, INSERT_EVENT, INSERT_DOSSIER, INSERT_RECEIPT, INSERT_APPLIED, INSERT_DOCUMENT = (
     insert(CT), insert(ET), insert(DT), insert(RT), insert(AT), insert(EDT))
 UPDATE_DOSSIER = update(DT).where(DT.c.uid == bindparam("u")).values(
-    **{column: bindparam(f"s_{column}") for column in STATE_COLUMNS}, updated_at=bindparam("at"))
+    **{column: bindparam(f"s_{column}") for column in (*STATE_COLUMNS, *STATE_FACT_COLUMNS)},
+    updated_at=bindparam("at"))
+SET_RESULT_FACTS = update(DT).where(DT.c.uid == bindparam("u")).values(
+    r_result_digitised=bindparam("s_r_result_digitised"))
 VOID = update(RT).where(RT.c.uid == bindparam("u"), RT.c.agency_id == bindparam("a")).values(status="voided")
 
 
@@ -102,8 +107,10 @@ def hub_state(row: Any) -> DossierState:
 
 
 def state_columns(state: DossierState) -> dict[str, Any]:
-    """The hub's row form of a state (instants as wire text, statuses as codes)."""
-    return {"status": int(state.status), "due_at": _stamp(state.due_at), "paused_since": _stamp(state.paused_since),
+    """The hub's row form of a state (instants as wire text, statuses as codes), with the report's
+    facts that follow the state (sync/hub/report_facts.py)."""
+    return {**state_facts(state),
+            "status": int(state.status), "due_at": _stamp(state.due_at), "paused_since": _stamp(state.paused_since),
             "resume_status": int(state.resume_status) if state.resume_status else None,
             "reschedule_count": state.reschedule_count, "supplement_count": state.supplement_count,
             "finished_at": _stamp(state.finished_at), "returned_at": _stamp(state.returned_at), "rating": state.rating}
@@ -149,6 +156,7 @@ class Batch:
         self.allotments = connection.execute(select(LT).where(LT.c.agency_id == device.agency_id)).all()
         self.new_dossiers: dict[str, dict[str, Any]] = {}  # received in this batch, by uid
         self.updates: dict[str, dict[str, Any]] = {}
+        self.result_facts: dict[str, dict[str, Any]] = {}  # what a finished step says of its result
         self.events: list[dict[str, Any]] = []
         self.new_receipts: list[dict[str, Any]] = []
         self.voids: list[dict[str, Any]] = []
@@ -162,6 +170,7 @@ class Batch:
         c = self.connection
         for statement, rows in ((INSERT_DOSSIER, list(self.new_dossiers.values())),
                                 (UPDATE_DOSSIER, list(self.updates.values())),
+                                (SET_RESULT_FACTS, list(self.result_facts.values())),
                                 (INSERT_EVENT, self.events), (INSERT_RECEIPT, self.new_receipts), (VOID, self.voids),
                                 (INSERT_DOCUMENT, self.documents)):
             if rows:
@@ -230,7 +239,7 @@ def _received(batch: Batch, op: Op, event: Received) -> None:
     batch.new_dossiers[op.entity_id] = {
         "uid": op.entity_id, "agency_id": batch.device.agency_id, "code": event.code,
         "procedure_code": event.procedure_code, "owner_name": event.owner_name, "snapshot": op.payload,
-        "updated_at": now(), **state_columns(state)}
+        "updated_at": now(), **state_columns(state), **received_facts(event)}
 
 
 def _step(batch: Batch, op: Op, event: Event) -> None:
@@ -252,6 +261,12 @@ def _step(batch: Batch, op: Op, event: Event) -> None:
     else:
         batch.updates[event.dossier_id] = {
             "u": event.dossier_id, "at": now(), **{f"s_{k}": v for k, v in state_columns(after).items()}}
+    if isinstance(event, Finished):
+        if new is not None:
+            new.update(finished_facts(event))
+        else:
+            batch.result_facts[event.dossier_id] = {
+                "u": event.dossier_id, **{f"s_{k}": v for k, v in finished_facts(event).items()}}
 
 
 def _in_allotment(batch: Batch, issued: ReceiptIssued) -> bool:

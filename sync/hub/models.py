@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -38,6 +50,11 @@ class Device(Base):
     app_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the desk said of itself on its last pull (sync/hub/province.py shows it)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    clock_offset_ms: Mapped[int | None] = mapped_column(Integer)
+    pending_reported: Mapped[int | None] = mapped_column(Integer)
+    rejected_reported: Mapped[int | None] = mapped_column(Integer)
 
 
 class AppliedOp(Base):
@@ -69,6 +86,22 @@ class Dossier(Base):
     returned_at: Mapped[str | None] = mapped_column(String(40))
     rating: Mapped[str] = mapped_column(String(40), server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What the province's report reads (sync/hub/report_facts.py): epoch seconds and 0/1 flags.
+    r_field: Mapped[str | None] = mapped_column(String(120))
+    r_channel: Mapped[int | None] = mapped_column(Integer)
+    r_received: Mapped[float | None] = mapped_column(Float)
+    r_original_due: Mapped[float | None] = mapped_column(Float)
+    r_fee: Mapped[int | None] = mapped_column(BigInteger)
+    r_online_payment: Mapped[int] = mapped_column(Integer, server_default="0")
+    r_docs_digitised: Mapped[int] = mapped_column(Integer, server_default="0")
+    r_docs_reused: Mapped[int] = mapped_column(Integer, server_default="0")
+    r_result_digitised: Mapped[int] = mapped_column(Integer, server_default="0")
+    r_due: Mapped[float | None] = mapped_column(Float)
+    r_due_day: Mapped[float | None] = mapped_column(Float)
+    r_end: Mapped[float | None] = mapped_column(Float)
+    r_result: Mapped[int] = mapped_column(Integer, server_default="0")
+    r_paused: Mapped[float | None] = mapped_column(Float)
+    r_late: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class DossierEvent(Base):
@@ -181,6 +214,16 @@ class AdminToken(Base):
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AdminSession(Base):
+    """A login to the province's page: the cookie holds the token, the hub keeps its hash."""
+
+    __tablename__ = "admin_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_name: Mapped[str] = mapped_column(String(120))
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditLink(Base):

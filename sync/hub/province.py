@@ -70,7 +70,7 @@ def _session(engine: Engine, request: Request) -> Session | None:
     if not token or len(token) > 100:
         return None
     with engine.connect() as connection:
-        row = connection.execute(select(AdminSession).where(AdminSession.token_hash == digest(token))).scalar()
+        row = connection.execute(select(AdminSession).where(AdminSession.token_hash == digest(token))).first()
     if row is None or _aware(row.expires_at) <= datetime.now(UTC):
         return None
     return Session(row.admin_name, row.csrf)
@@ -115,9 +115,18 @@ def _period(query: dict[str, str], today: date) -> Period:
     if not first and not last:
         return quarter(today.year, (today.month - 1) // 3 + 1)
     try:
-        return Period.of_days(date.fromisoformat(first), date.fromisoformat(last))
+        return Period.of_days(_day(first), _day(last))
     except ValueError:
         raise HubError(400, "bad_period", BAD_PERIOD) from None
+
+
+def _day(text: str) -> date:
+    """dd/mm/yyyy as typed (NĐ 30/2020 writes dates so), or yyyy-mm-dd from the preset links."""
+    text = text.strip()[:10]
+    if "/" in text:
+        day, month_no, year_no = text.split("/")
+        return date(int(year_no), int(month_no), int(day))
+    return date.fromisoformat(text)
 
 
 def _presets(today: date) -> list[tuple[str, Period]]:
@@ -136,9 +145,11 @@ def _link(path: str, period: Period) -> str:
 def _period_nav(path: str, period: Period, today: date) -> str:
     links = " ".join(f'<a href="{_e(_link(path, p))}">{_e(name)}</a>' for name, p in _presets(today))
     return (f'<nav class="period" aria-label="Kỳ báo cáo"><span class="period-label">{_e(period.label)}</span>{links}'
-            f'<form method="get" action="{_e(path)}"><label>Từ ngày<input type="date" name="tu" '
-            f'value="{period.first.isoformat()}" required></label> <label>Đến ngày<input type="date" name="den" '
-            f'value="{period.last.isoformat()}" required></label> <button type="submit">Xem</button></form></nav>')
+            f'<form method="get" action="{_e(path)}"><label>Từ ngày<input name="tu" inputmode="numeric" '
+            f'placeholder="dd/mm/yyyy" value="{period.first:%d/%m/%Y}" required maxlength="10"></label> '
+            f'<label>Đến ngày<input name="den" inputmode="numeric" placeholder="dd/mm/yyyy" '
+            f'value="{period.last:%d/%m/%Y}" required maxlength="10"></label> '
+            '<button type="submit">Xem</button></form></nav>')
 
 
 # -- tables -------------------------------------------------------------------------------------
@@ -344,7 +355,9 @@ def province_router(engine: Engine, today: Any = None) -> APIRouter:
     async def logout(request: Request) -> Response:
         session = _session(engine, request)
         form = _form(await request.body())
-        if session is not None and secrets.compare_digest(form.get("csrf", ""), session.csrf):
+        if session is not None and not secrets.compare_digest(form.get("csrf", "").encode(), session.csrf.encode()):
+            return _login_page("Yêu cầu đăng xuất không hợp lệ; hãy dùng nút Đăng xuất trên trang.", 403)
+        if session is not None:
             with engine.begin() as connection:
                 connection.execute(delete(AdminSession).where(
                     AdminSession.token_hash == digest(request.cookies.get(COOKIE, ""))))

@@ -43,15 +43,17 @@ def desks(connection: Connection) -> list[DeskHealth]:
     # one index seek per desk (ix_audit_link_seq), never a scan of every link
     last_link = (select(func.max(AuditLink.device_seq)).where(AuditLink.device_id == Device.id)
                  .correlate(Device).scalar_subquery())
-    rows = connection.execute(select(Device, Agency.name.label("commune"), last_link.label("last_link"))
+    rows = connection.execute(select(Device.id, Device.agency_id, Device.workstation_no, Device.name,
+                                     Device.app_version, Device.last_seen_at, Device.pending_reported,
+                                     Device.rejected_reported, Device.clock_offset_ms,
+                                     Agency.name.label("commune"), last_link.label("last_link"))
                               .join(Agency, Agency.id == Device.agency_id)
                               .where(Device.revoked_at.is_(None))
                               .order_by(Device.agency_id, Device.workstation_no)).all()
     out = []
-    for row in rows:
-        device = row.Device
-        count, first = breaks.get(device.id, (0, ""))
-        out.append(DeskHealth(device.agency_id, row.commune, device.workstation_no, device.name, device.app_version,
-                              device.last_seen_at, device.pending_reported, device.rejected_reported,
-                              device.clock_offset_ms, int(row.last_link or 0), count, first))
+    for d in rows:
+        count, first = breaks.get(d.id, (0, ""))
+        out.append(DeskHealth(d.agency_id, d.commune, d.workstation_no, d.name, d.app_version, d.last_seen_at,
+                              d.pending_reported, d.rejected_reported, d.clock_offset_ms, int(d.last_link or 0),
+                              count, first))
     return out
