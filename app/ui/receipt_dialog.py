@@ -35,6 +35,16 @@ class Prefill:
 
 
 @dataclass(frozen=True)
+class Entered:
+    """What the official confirmed: the receipt's payer, fee and amount, and a void's reason."""
+
+    payer_name: str
+    fee_name: str
+    amount: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Replacing:
     old_label: str  # "AA/26T số 0000001"
     old_amount: int
@@ -129,10 +139,8 @@ class ReceiptDialog(SubmitDialog):
         except ValidationError:
             self.words.setText("…")
 
-    def values(self) -> dict[str, object]:
-        """What the services take: payer_name, fee_name, amount, and the void's reason."""
-        return {"payer_name": self.payer.text(), "fee_name": self.fee.text(),
-                "amount": parse_amount(self.amount.text()), "reason": self.reason.text()}
+    def values(self) -> Entered:
+        return Entered(self.payer.text(), self.fee.text(), parse_amount(self.amount.text()), self.reason.text())
 
     def _confirm(self) -> None:
         """Refuses here what can be seen before anything is written: a replacement must not void the
@@ -183,8 +191,10 @@ def dossier_receipt(parent: QWidget, desk: Desk, runner: Runner, uid: str, detai
 
     def submit() -> None:
         values = dialog.values()
-        changed = {key: values[key] for key in ("payer_name", "fee_name", "amount")
-                   if values[key] != getattr(prefill, key)}
+        # None leaves the service's own value: only a correction is passed as one.
+        payer = values.payer_name if values.payer_name != prefill.payer_name else None
+        fee = values.fee_name if values.fee_name != prefill.fee_name else None
+        amount = values.amount if values.amount != prefill.amount else None
 
         def failed(error: Exception) -> None:
             if isinstance(error, DeskError):
@@ -197,7 +207,8 @@ def dossier_receipt(parent: QWidget, desk: Desk, runner: Runner, uid: str, detai
             dialog.accept()
             issued(result)
 
-        runner.run(lambda: issue_receipt(desk, dossier_uid=uid, **changed), done, failed)  # type: ignore[arg-type]
+        runner.run(lambda: issue_receipt(desk, dossier_uid=uid, payer_name=payer, fee_name=fee, amount=amount),
+                   done, failed)
 
     dialog.submitted.connect(submit)
     dialog.open()

@@ -448,11 +448,10 @@ class ReceiptsView(QWidget):
         values = dialog.values()
 
         def work() -> Replaced:
-            notice = void_receipt(self.desk, line.uid, reason=str(values["reason"]), replacing=True)
+            notice = void_receipt(self.desk, line.uid, reason=values.reason, replacing=True)
             try:
                 issued = issue_receipt(self.desk, dossier_uid=line.dossier_uid, replaces_uid=line.uid,
-                                       payer_name=str(values["payer_name"]), fee_name=str(values["fee_name"]),
-                                       amount=int(values["amount"]))  # type: ignore[call-overload]
+                                       payer_name=values.payer_name, fee_name=values.fee_name, amount=values.amount)
             except DeskError as error:  # the void stands (its own transaction): say so plainly
                 return Replaced(None, notice, error.message)
             return Replaced(issued, notice, "")
