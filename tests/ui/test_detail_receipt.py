@@ -94,3 +94,28 @@ def test_the_window_lists_a_void_and_its_replacement(qtbot, detail, desk):
     assert "– Số 0000001 (01BLP0-001 AA/26T): 21.000 đ — ĐÃ HỦY: Ghi sai số tiền" in summary
     assert "– Số 0000002 (01BLP0-001 AA/26T): 12.000 đ, thay thế biên lai số 0000001" in summary
     qtbot.waitUntil(lambda: receipt_button(detail) is None)  # the replacement stands: nothing to collect
+
+
+def test_in_the_window_the_new_receipt_opens_its_print_preview(qtbot, desk, tmp_path):
+    """The whole path in the desk's window: the dossier's window, Alt+B, Enter, the preview."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from app.ui.main_window import MainWindow
+    from app.ui.print_dialog import PrintDialog
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QCoreApplication.setOrganizationName("MotCuaTest")
+    uid = receive_dossier(desk, copy_cert("Đỗ Thị Mai", pages=5, copies=3)).uid
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 100))
+    window = MainWindow(desk, Runner(synchronous=True), autostart_sync=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    detail = window.open_detail(uid)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is detail)
+    dialog = open_receipt_dialog(qtbot, detail)
+    qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+    previews = [w for w in window.findChildren(PrintDialog) if w.isVisible()]
+    assert len(previews) == 1 and previews[0].windowTitle() == "In: Biên lai thu phí, lệ phí"
+    assert window.receipts.table.rowCount() == 1  # the receipts screen shows it at once
