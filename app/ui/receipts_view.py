@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import DeskError
 from app.core.money import format_vnd
+from app.core.permissions import Perm
 from app.core.receipts import format_e_number, format_number
 from app.services.clock import show, to_local
 from app.services.desk import Desk
@@ -403,9 +404,20 @@ class ReceiptsView(QWidget):
                         lambda e: show_error(self, e, "Chưa thể in"))
 
     # -- void, and void-and-replace ---------------------------------------------------------
+    def _allowed(self, *perms: Perm) -> bool:
+        """Says at once what the signed-in officer's roles do not allow, before anything is typed."""
+        try:
+            for perm in perms:
+                self.desk.require(perm)
+        except DeskError as error:
+            self.say(error.message, ok=False)
+            return False
+        return True
+
     def void_selected(self, *, replace: bool) -> None:
+        needs = (Perm.VOID_RECEIPT, Perm.ISSUE_RECEIPT) if replace else (Perm.VOID_RECEIPT,)
         line = self._choose(issued_only=True)
-        if line is None:
+        if line is None or not self._allowed(*needs):
             return
         if not replace:
             dialog = VoidDialog(line, self.label_of(line), self)
@@ -509,6 +521,8 @@ class ReceiptsView(QWidget):
 
     # -- ranges -----------------------------------------------------------------------------
     def enter_range(self) -> None:
+        if not self._allowed(Perm.RANGES):
+            return
         dialog = RangeDialog(to_local(self.desk.now()).date(), self)
         dialog.submitted.connect(lambda: self._add_range(dialog))
         self._open(dialog)

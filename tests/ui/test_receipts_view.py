@@ -258,3 +258,16 @@ def test_nothing_chosen_says_so(qtbot, view):
     qtbot.waitUntil(lambda: view.message.isVisible())
     assert view.print_dialog is None and "Hãy chọn một biên lai" in view.message.text()
     assert view.table.hasFocus()
+
+
+def test_what_the_officers_roles_do_not_allow_is_said_before_any_typing(qtbot, view, desk):
+    from app.core.permissions import Officer, Role
+
+    desk.act_as(Officer("u-1", "hoa", "Lê Văn Hòa", "Công chức", (Role.RECEPTION,)))
+    alt(qtbot, view, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: view.message.isVisible())
+    assert view.dialog is None and "không được nhập dải số biên lai" in view.message.text()
+    to_row(qtbot, view, 0)
+    alt(qtbot, view, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: "không được hủy biên lai" in view.message.text())
+    assert view.dialog is None and rows(view, 7) == ["Đã lập"] * 3
