@@ -7,9 +7,11 @@ registration form, and the paper numbers left to destroy (issue 10).
     motcua --db xa.sqlite ereceipt summary --date 2027-01-04 [--series 27TAA] --out th.xml|th.pdf|th.xlsx
     motcua --db xa.sqlite ereceipt registration --out dk.xml|dk.pdf
     motcua --db xa.sqlite ereceipt unused-paper
+    motcua --db xa.sqlite ereceipt setup --pkcs12 chu-ky.p12 --tax-code 2800123456 --tax-office-code 28101 …
 
-They only read the database (and sign with the configured key), so no officer logs in; like every
-command they are refused beside an open desk window.
+All but `setup` only read the database (and sign with the configured key), so no officer logs in;
+`setup` changes settings as an administrator. Like every command they are refused beside an open
+desk window.
 """
 
 from __future__ import annotations
@@ -116,6 +118,52 @@ def cmd_unused_paper(args: argparse.Namespace) -> int:
     return 0
 
 
+# setup's options -> the settings they fill
+SETUP_FIELDS = {"collector_name": "collector_name", "tax_code": "collector_tax_code", "address": "collector_address",
+                "phone": "collector_phone", "account": "collector_account", "budget_code": "collector_budget_code",
+                "tax_office_code": "tax_office_code", "tax_office_name": "tax_office_name",
+                "contact_name": "ereceipt_contact_name", "contact_email": "ereceipt_contact_email",
+                "switch_from": "ereceipts_from"}
+
+
+def _secret(kind: str) -> str:
+    """The PKCS#12 password or the token's PIN: from MOTCUA_SIGNER_PASSWORD (scripts), else asked."""
+    import getpass
+    import os
+
+    if kind == "demo":
+        return ""
+    return os.environ.get("MOTCUA_SIGNER_PASSWORD") or getpass.getpass("Mật khẩu (mã PIN) của chữ ký số: ")
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    import inspect
+
+    from app.cli import _desk
+    from app.core.errors import DeskError
+    from app.services.clock import show
+    from app.services.ereceipts import configure
+    from ereceipt.verify import signer_display
+
+    chosen = [(kind, value) for kind, value in (("pkcs12", args.pkcs12), ("pkcs11", args.pkcs11),
+                                                ("demo", args.demo)) if value]
+    if len(chosen) != 1:
+        raise DeskError("Hãy chọn đúng một nguồn chữ ký số: --pkcs12 TỆP, --pkcs11 THƯ_VIỆN hoặc --demo TỆP.")
+    kind, where = chosen[0]
+    where = where if kind == "pkcs11" else str(Path(where).expanduser().resolve())
+    values = {setting: getattr(args, option) for option, setting in SETUP_FIELDS.items()
+              if getattr(args, option) is not None}
+    secret = _secret(kind)
+    # A desk whose commands log an officer in (issue 9) takes act=True for a change; older ones do not.
+    acting = {"act": True} if "act" in inspect.signature(_desk).parameters else {}
+    with _desk(args, **acting) as desk:
+        certificate = configure(desk, signer_kind=kind, signer_path=where, secret=secret,
+                                token_label=args.token_label or "", **values)
+    print(f"Đã cài đặt chữ ký số cho biên lai điện tử: {signer_display(certificate)}, "
+          f"hiệu lực đến {show(certificate.not_valid_after_utc, '%d/%m/%Y')}.")
+    return 0
+
+
 def _local(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """--db and --actor also after the subcommand, as every other command takes them."""
     parser.add_argument("--db", default=argparse.SUPPRESS, help="tệp dữ liệu SQLite")
@@ -149,3 +197,16 @@ def register(add: AddCommand) -> None:
     p.set_defaults(run=cmd_registration)
     p = _local(sub.add_parser("unused-paper", help="các số biên lai giấy chưa dùng, để lập báo cáo hủy"))
     p.set_defaults(run=cmd_unused_paper)
+    p = _local(sub.add_parser("setup", help="cài đặt chữ ký số và thông tin đơn vị thu (quản trị)"))
+    p.add_argument("--pkcs12", help="tệp chứng thư số .p12/.pfx (mật khẩu cất trong kho mật khẩu của máy)")
+    p.add_argument("--pkcs11", help="thư viện PKCS#11 của thiết bị ký số USB")
+    p.add_argument("--token-label", help="tên thiết bị ký số, khi cắm nhiều thiết bị")
+    p.add_argument("--demo", help="tệp chứng thư thử nghiệm của xã mẫu (không có giá trị pháp lý)")
+    for option, label in (("collector-name", "tên đơn vị thu phí"), ("tax-code", "mã số thuế đơn vị thu"),
+                          ("address", "địa chỉ đơn vị thu"), ("phone", "điện thoại"), ("account", "số tài khoản"),
+                          ("budget-code", "mã đơn vị quan hệ ngân sách (7 ký tự)"),
+                          ("tax-office-code", "mã cơ quan thuế quản lý"), ("tax-office-name", "tên cơ quan thuế"),
+                          ("contact-name", "người liên hệ"), ("contact-email", "thư điện tử liên hệ"),
+                          ("switch-from", "ngày chuyển sớm sang biên lai điện tử, YYYY-MM-DD")):
+        p.add_argument(f"--{option}", help=label)
+    p.set_defaults(run=cmd_setup)

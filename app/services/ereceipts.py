@@ -35,7 +35,7 @@ from ereceipt import registration as registration_form
 from ereceipt import summary as summary_form
 from ereceipt import xml_adapter
 from ereceipt.build import build_signed
-from ereceipt.content import REPLACES, Collector, EReceipt, Payer, RelatedReceipt, make_lookup_code
+from ereceipt.content import REPLACES, TAX_CODE, Collector, EReceipt, Payer, RelatedReceipt, make_lookup_code
 from ereceipt.keys import certificate_pem
 from ereceipt.signing import KeyHolder, sign_form
 from sync.ops import HUB_CHANGES, ReceiptNoticed, ReceiptSigned, ReceiptTransmission
@@ -88,6 +88,57 @@ def signer_for(desk: Desk) -> KeyHolder:
     settings = desk.settings()
     check_ready(settings)
     return key_holder(settings, desk.db.path.parent)
+
+
+def _valid_until(certificate: Any) -> datetime:
+    return certificate.not_valid_after_utc
+
+
+def configure(desk: Desk, *, signer_kind: str, signer_path: str, secret: str = "", token_label: str = "",
+              **settings: Any) -> Any:
+    """Set the desk up for e-receipts (an administrator, once): the key is opened with its password
+    or PIN and its certificate checked before anything is kept; then the settings (through the
+    settings service, which checks who may change them) and the secret in the OS credential store.
+    `settings` may carry the collector's and tax office's fields and `ereceipts_from`. Returns the
+    certificate."""
+    from dataclasses import replace as changed
+
+    from app.services.admin import update_settings
+    from app.services.signer_config import DEMO, KINDS, PKCS11, key_path, save_secret
+    from ereceipt.keys import Pkcs11Signer, Pkcs12Signer
+
+    if signer_kind not in KINDS:
+        raise ValidationError(f"Loại chữ ký số phải là một trong: {', '.join(KINDS)}.", field="signer_kind")
+    tax_code = settings.get("collector_tax_code")
+    if tax_code is not None and not TAX_CODE.match(str(tax_code).strip()):
+        raise ValidationError("Mã số thuế phải gồm 10 chữ số (hoặc 10 số, dấu - và 3 số).", field="collector_tax_code")
+    budget = settings.get("collector_budget_code")
+    if budget and len(str(budget).strip()) != 7:
+        raise ValidationError("Mã đơn vị quan hệ ngân sách gồm 7 ký tự.", field="collector_budget_code")
+    if settings.get("ereceipts_from"):
+        try:
+            date.fromisoformat(settings["ereceipts_from"])
+        except ValueError:
+            raise ValidationError("Ngày chuyển sang biên lai điện tử phải theo dạng YYYY-MM-DD.",
+                                  field="ereceipts_from") from None
+    trial = changed(desk.settings(), signer_kind=signer_kind, signer_path=signer_path, signer_token_label=token_label)
+    base = desk.db.path.parent
+    if signer_kind == DEMO:
+        certificate = key_holder(trial, base).certificate()
+    elif signer_kind == PKCS11:
+        certificate = Pkcs11Signer(key_path(trial, base), secret, token_label or None).certificate()
+    else:
+        if not key_path(trial, base).exists():
+            raise ValidationError(f"Không tìm thấy tệp chứng thư số {key_path(trial, base)}.", field="signer_path")
+        certificate = Pkcs12Signer(key_path(trial, base), secret.encode("utf-8")).certificate()
+    if _valid_until(certificate) < desk.now():
+        raise ValidationError(f"Chứng thư số đã hết hạn ngày {to_local(_valid_until(certificate)):%d/%m/%Y}.",
+                              field="signer_path")
+    update_settings(desk, signer_kind=signer_kind, signer_path=signer_path, signer_token_label=token_label,
+                    **settings)
+    if signer_kind != DEMO:
+        save_secret(desk.settings(), secret, base)
+    return certificate
 
 
 # -- signing inside the receipt's transaction ------------------------------------------------------

@@ -19,6 +19,7 @@ from app.services.receipts import add_series, issue_receipt, void_receipt
 from app.services.reception import receive_dossier
 from app.store.models import EReceiptDocument, Outbox, Receipt, ReceiptSeries
 from ereceipt import xsd
+from ereceipt.keys import certificate_pem
 from ereceipt.signing import SignerUnavailable
 from ereceipt.verify import verify_receipt
 from sync.ops import parse_payload
@@ -390,3 +391,36 @@ def test_printed_copy_for_the_citizen(edesk, tmp_path):
     subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
     qr = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "p-1.png")], capture_output=True, text=True).stdout
     assert f"MTC={got.lookup_code}" in qr and "SO=00000001" in qr
+
+
+def test_configure_opens_the_key_before_keeping_anything(desk, tmp_path):
+    import keyring
+
+    from ereceipt.keys import make_demo_pkcs12
+
+    key = make_demo_pkcs12(tmp_path / "k.p12", b"dung-mat-khau", "UBND xa A", "2800123456")
+    before = desk.settings()
+    with pytest.raises(SignerUnavailable, match="sai mật khẩu"):
+        ereceipts.configure(desk, signer_kind="pkcs12", signer_path=str(key), secret="sai", tax_office_code="28101")
+    with pytest.raises(ValidationError, match="Mã số thuế"):
+        ereceipts.configure(desk, signer_kind="pkcs12", signer_path=str(key), secret="dung-mat-khau",
+                            collector_tax_code="28001")
+    assert desk.settings() == before and keyring.get_keyring().store == {}
+    certificate = ereceipts.configure(desk, signer_kind="pkcs12", signer_path=str(key), secret="dung-mat-khau",
+                                      collector_tax_code="2800123456", tax_office_code="28101",
+                                      ereceipts_from="2026-12-01")
+    assert desk.settings().signer_kind == "pkcs12" and desk.settings().tax_office_code == "28101"
+    assert ereceipts.signing_certificate_pem(desk) == certificate_pem(certificate)
+    assert ereceipts.regime(desk) == "paper"  # 18/11/2026 in the test clock: the switch is on 01/12
+
+
+def test_configure_refuses_an_expired_certificate(desk, tmp_path):
+    import datetime as dt
+
+    from ereceipt.keys import make_demo_pkcs12
+
+    key = make_demo_pkcs12(tmp_path / "old.p12", b"mk", "UBND xa A", "2800123456",
+                           valid_from=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), years=2)
+    with pytest.raises(ValidationError, match="đã hết hạn ngày"):
+        ereceipts.configure(desk, signer_kind="pkcs12", signer_path=str(key), secret="mk")
+    assert desk.settings().signer_kind == ""
