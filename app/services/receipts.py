@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from app.core.errors import NotFoundError, NumberingError, TransitionError, ValidationError
 from app.core.money import amount_in_words
+from app.core.permissions import Perm
 from app.core.receipts import (
     ELECTRONIC,
     PAPER,
@@ -60,6 +61,7 @@ class Issued:
 
 def add_series(desk: Desk, spec: SeriesSpec, *, source: str = "admin") -> int:
     """Record a range allotted to this workstation (from the hub or the issuing notice)."""
+    desk.require(Perm.RANGES)
     spec = validate_series(spec)
     with desk.write() as connection:
         overlapping = connection.execute(select(S.c.first_number, S.c.last_number).where(
@@ -196,6 +198,7 @@ def issue_receipt(
     `receipt.issued` then `receipt.signed` are queued. No key (token unplugged): SignerUnavailable,
     and nothing is written. For a replacement (`replaces_uid`, a voided receipt) the payer, fee and
     amount may be corrected over the dossier's; an e-receipt replacing an e-receipt links it in its XML."""
+    desk.require(Perm.ISSUE_RECEIPT)
     now = desk.now()
     settings = desk.settings()
     day = to_local(now).date()
@@ -241,6 +244,7 @@ def void_receipt(desk: Desk, uid: str, *, reason: str, replacing: bool = False) 
     An e-receipt also gets a signed Mẫu 04/SS-CTĐT notice (action "Hủy", or "Thay thế" when
     `replacing`: a replacement follows), stored and queued as `receipt.noticed` in the same
     transaction; returns the notice's id (None for a paper receipt)."""
+    desk.require(Perm.VOID_RECEIPT)
     why = nfc(reason or "")
     if len(why) < 5:
         raise ValidationError("Hãy ghi rõ lý do hủy biên lai (ít nhất 5 ký tự).", field="reason")
