@@ -21,7 +21,17 @@ def instant_text(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def stored_instant_text(stored: str) -> str:
+    """instant_text() of an instant as SQLite keeps it (naive UTC "YYYY-MM-DD HH:MM:SS.ffffff"),
+    without parsing it: the verifier reads tens of thousands of them."""
+    if len(stored) == 26 and stored[10] == " ":
+        return f"{stored[:10]}T{stored[11:]}Z"
+    return instant_text(datetime.fromisoformat(stored).replace(tzinfo=UTC))
+
+
 def link_hash(prev: str, *, op_id: str, entity: str, entity_id: str, kind: str, payload_sha256: str, actor: str,
-              device_time: datetime) -> str:
-    text = "\n".join((prev, op_id, entity, entity_id, kind, payload_sha256, actor, instant_text(device_time)))
+              device_time: datetime | str) -> str:
+    """`device_time` as an instant, or already spelled by instant_text()/stored_instant_text()."""
+    when = device_time if isinstance(device_time, str) else instant_text(device_time)
+    text = "\n".join((prev, op_id, entity, entity_id, kind, payload_sha256, actor, when))
     return hashlib.sha256(text.encode()).hexdigest()

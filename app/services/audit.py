@@ -25,7 +25,7 @@ from app.services.clock import show
 from app.services.desk import Desk
 from app.services.outbox import CORE, LOCAL
 from app.store.models import Dossier, Receipt, ReceiptSeries
-from sync.chain import GENESIS, link_hash
+from sync.chain import GENESIS, link_hash, stored_instant_text
 
 D, R, S = Dossier.__table__, Receipt.__table__, ReceiptSeries.__table__
 OPS = text("SELECT seq, op_id, entity, entity_id, kind, payload, payload_sha256, actor, device_time, chain_prev, "
@@ -86,23 +86,20 @@ def _sha(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _instant(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
 def _aware(value: Any) -> datetime:
     """A column read through text() comes back as naive UTC text; make it the instant it is."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _same_instant(a: Any, b: Any) -> bool:
-    first, second = _instant(a), _instant(b)
-    if first is None or second is None:
-        return first is second
-    return _aware(first) == _aware(second)
+def _same_instant(stored: Any, wire: Any) -> bool:
+    """A stored instant (naive UTC text or datetime) and a wire one (ISO text with its zone)."""
+    if stored is None or wire is None:
+        return stored is None and wire is None
+    try:
+        return _aware(stored) == datetime.fromisoformat(wire)
+    except (TypeError, ValueError):
+        return False
 
 
 # -- the local chain --------------------------------------------------------------------------
@@ -124,7 +121,8 @@ def _local_chain(connection: Connection) -> LocalState:
         if row.chain_prev != prev:
             raise _Found(Break("local", row.id, record, BROKEN_LINK))
         expected = link_hash(prev, op_id=row.uid, entity=LOCAL, entity_id=row.uid, kind=row.kind,
-                             payload_sha256=_sha(row.content), actor=row.actor, device_time=_aware(row.at))
+                             payload_sha256=_sha(row.content), actor=row.actor,
+                             device_time=stored_instant_text(str(row.at)))
         if expected != row.chain_hash:
             raise _Found(Break("local", row.id, record, BAD_HASH))
         content = json.loads(row.content)
@@ -184,7 +182,7 @@ def _event_differs(rows: Rows, wire: dict[str, Any], actor: str) -> str | None:
     stored = json.loads(row.payload) if isinstance(row.payload, str) else row.payload
     checks = (("loại bước", row.kind == wire.get("kind")), ("trạng thái", row.status_after == wire.get("status_after")),
               ("người thực hiện", row.actor == actor), ("hồ sơ", row.dossier_uid == wire.get("dossier_id")),
-              ("thời điểm", _same_instant(_aware(row.device_time), wire.get("device_time"))),
+              ("thời điểm", _same_instant(row.device_time, wire.get("device_time"))),
               ("nội dung", stored == {k: v for k, v in wire.items() if k not in CORE}))
     return _named(checks, "bước hồ sơ lưu trong cơ sở dữ liệu đã bị sửa")
 
@@ -200,13 +198,12 @@ def _receipt_differs(rows: Rows, kind: str, wire: dict[str, Any], actor: str) ->
             ("địa chỉ người nộp", "payer_address", "payer_address"), ("khoản thu", "fee_name", "fee_name"),
             ("số tiền", "amount", "amount"), ("số tiền bằng chữ", "amount_words", "amount_words")))
         checks += (("người thu", row.issued_by == actor),
-                   ("thời điểm lập", _same_instant(_aware(row.issued_at), wire.get("issued_at"))))
+                   ("thời điểm lập", _same_instant(row.issued_at, wire.get("issued_at"))))
         return _named(checks, "biên lai lưu trong cơ sở dữ liệu đã bị sửa")
     if kind == "receipt.voided":
         checks = (("trạng thái hủy", row.status == "voided"), ("lý do hủy", row.void_reason == wire.get("reason")),
                   ("người hủy", row.voided_by == actor),
-                  ("thời điểm hủy", row.voided_at is not None and _same_instant(_aware(row.voided_at),
-                                                                                 wire.get("voided_at"))))
+                  ("thời điểm hủy", _same_instant(row.voided_at, wire.get("voided_at"))))
         return _named(checks, "việc hủy biên lai lưu trong cơ sở dữ liệu đã bị sửa")
     return None
 
@@ -244,7 +241,8 @@ def _outbox_chain(connection: Connection, purged: frozenset[str]) -> tuple[int, 
         if not redacted and _sha(op.payload) != op.payload_sha256:
             raise _Found(Break("outbox", op.seq, _describe(rows, op, wire), EDITED_OP))
         expected = link_hash(prev, op_id=op.op_id, entity=op.entity, entity_id=op.entity_id, kind=op.kind,
-                             payload_sha256=op.payload_sha256, actor=op.actor, device_time=_aware(op.device_time))
+                             payload_sha256=op.payload_sha256, actor=op.actor,
+                             device_time=stored_instant_text(str(op.device_time)))
         if expected != op.chain_hash:
             raise _Found(Break("outbox", op.seq, _describe(rows, op, wire), BAD_HASH))
         differs, checked = _row_differs(rows, op, wire)

@@ -26,6 +26,7 @@ from app.services.desk import Desk
 from app.services.printing import PAPERS
 from app.services.queries import sync_counts
 from app.services.reception_flow import Counter
+from app.ui.backup_panel import check_chain_at_start
 from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
 from app.ui.dossier_model import DossierTableModel
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.dossiers.reload()
         self.update_status()
+        check_chain_at_start(self, desk, self.runner)  # issue 9: a red banner if this desk's records were edited
         if autostart_sync:
             self.scheduler.start()
 

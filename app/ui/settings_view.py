@@ -35,6 +35,7 @@ from app.services.catalogue import ProcedureInForce, list_procedures, parse_lega
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.fee_text import fee_summary
+from app.ui.backup_panel import BackupPanel
 from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
 from app.ui.widgets import confirm_box, error_label, fit_columns, keyboard_table, say
@@ -61,6 +62,8 @@ class SettingsView(QWidget):
         columns.addLayout(right, 1)
         self.sections.addTab(settings_page, "Cài đặt máy trạm và giấy tờ in")
         self.sections.addTab(self._holiday_box(), "Ngày nghỉ, ngày làm bù")
+        self.backup = BackupPanel(desk, runner)  # issue 9: backups, restore, personal data
+        self.sections.addTab(self.backup, "Sao lưu, dữ liệu cá nhân")
         QVBoxLayout(self).addWidget(self.sections)
         self.reload()
 
