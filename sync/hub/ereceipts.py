@@ -264,10 +264,12 @@ def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report
     for delivery in deliveries:
         row = by_id[delivery.item_id]
         moves = _moves(row, delivery.status, delivery.message_id)
-        for state in moves:
+        for step, state in enumerate(moves):
             reason = delivery.reason if state == REJECTED else ""
             notice = row.uid if row.document == "notice" else None
-            changes.append(transmission_change(row.agency_id, row.receipt_uid, row.document, notice, state, moment,
+            # Each move its own instant: a desk keeps a state unless a later one comes (a re-pull too).
+            at = moment + timedelta(microseconds=step)
+            changes.append(transmission_change(row.agency_id, row.receipt_uid, row.document, notice, state, at,
                                                reason, delivery.message_id))
             report.moves[state] = report.moves.get(state, 0) + 1
         final = moves[-1] if moves else row.state

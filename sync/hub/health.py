@@ -15,6 +15,7 @@ from sync.protocol import DEVICE_TIME_HEADER, PENDING_HEADER, REJECTED_HEADER
 
 MAX_COUNT = 10**9
 MAX_OFFSET_MS = 10 * 365 * 86_400_000  # ten years: beyond it the desk's clock is not a clock
+INT32_MS = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,11 @@ def _offset_ms(text: str | None, now: datetime) -> int | None:
     if device_time.tzinfo is None:
         return None
     offset = round((device_time - now).total_seconds() * 1000)
-    return offset if abs(offset) <= MAX_OFFSET_MS else None
+    if abs(offset) > MAX_OFFSET_MS:
+        return None
+    # The column is a 32-bit INTEGER on PostgreSQL (±24.8 days): a desk further off is shown at the
+    # bound rather than failing its whole pull with "integer out of range".
+    return max(-INT32_MS, min(INT32_MS, offset))
 
 
 def read_report(headers: Mapping[str, str], now: datetime) -> Reported:

@@ -104,3 +104,46 @@ def test_a_hostile_device_cannot_stop_the_others_or_change_a_status(make_desk, h
     assert count_dossiers(two) == 2
     assert dossier_detail(two, later.uid)["dossier"]["code"] == later.code
     assert dossier_detail(two, got.uid)["dossier"]["status"] == 2
+
+
+def test_a_hostile_device_cannot_store_a_false_e_receipt(hub, tmp_path):
+    """Issue 10: a `receipt.signed` with a forged signature, an amount other than the receipt's,
+    another commune's receipt, or 256 KB of garbage base64 is refused with its code; nothing is kept."""
+    import base64 as b64module
+    import hashlib
+
+    from sync.hub.models import EDocument
+    from tests.sync.conftest import COMMUNE_B
+    from tests.sync.ereceipt_ops import b64, enrolled_token, make, signer
+
+    key = signer(tmp_path)
+    honest, hostile, stranger = (enrolled_token(hub, COMMUNE_A, 1), enrolled_token(hub, COMMUNE_A, 3),
+                                 enrolled_token(hub, COMMUNE_B, 1))
+    theirs = make(key, 1)
+    assert [r["status"] for r in push(hub, honest, [theirs.issued])] == ["applied"]
+    own = make(key, 3001)
+    assert push(hub, hostile, [own.issued])[0]["status"] == "applied"
+    value = own.xml.split(b"<ds:SignatureValue>")[1].split(b"</ds:SignatureValue>")[0]
+    forged = own.xml.replace(value, b64module.b64encode(bytes(len(b64module.b64decode(value)))))
+    garbage = b64module.b64encode(b"\x00\xff<BLai>" * 40_000).decode()[: 256 * 1024]
+
+    def signed(made, **payload):
+        body = {**made.signed["payload"], **payload}
+        return op("receipt.signed", made.receipt_id, body, actor="Lê Thị Hoa", entity="receipt")
+
+    attacks = [
+        (hostile, "signature_invalid", signed(own, **b64(forged))),
+        (hostile, "xml_mismatch", signed(own, **b64(make(key, 3001, amount=1_000, lookup_code=own.receipt.lookup_code)
+                                                      .xml))),
+        (stranger, "foreign_receipt", signed(theirs)),
+        (hostile, "signature_invalid", signed(own, xml_b64=garbage,
+                                              xml_sha256=hashlib.sha256(b64module.b64decode(garbage)).hexdigest())),
+    ]
+    for token, code, attack in attacks:
+        [result] = push(hub, token, [attack])
+        assert (result["status"], result["code"]) == ("rejected", code), result
+        assert result["message"]
+    with hub.engine.connect() as c:
+        assert c.execute(select(EDocument.uid)).scalars().all() == []
+        assert c.execute(select(Change.kind).where(Change.kind.like("receipt.s%"))).scalars().all() == []
+    assert [r["status"] for r in push(hub, honest, [theirs.signed])] == ["applied"]  # the real one still goes in
