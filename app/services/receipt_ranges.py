@@ -73,13 +73,32 @@ def describe_source(source: str) -> str:
     return SOURCE_WORDS.get(source, source)
 
 
+def _not_now(row: dict[str, Any], kind_now: str, year: int) -> str:
+    """Why a range is not used today, or "": paper after the switch to e-receipts (its unused numbers
+    are destroyed, NĐ 254/2026 Điều 44 k2), an e-range of another year (numbering restarts yearly)."""
+    if row["kind"] != ELECTRONIC:
+        if kind_now == ELECTRONIC:
+            return ("không dùng nữa (đã chuyển sang biên lai điện tử): các số chưa dùng phải hủy và báo cáo "
+                    "theo Mẫu 02/HUY-HĐBLG trong 05 ngày làm việc")
+        return ""
+    prefix = row["series_symbol"][:2]
+    if not prefix.isdigit():
+        return ""
+    its_year = 2000 + int(prefix)
+    if its_year < year:
+        return f"dải của năm {its_year}, không dùng nữa"
+    return f"dùng từ ngày 01/01/{its_year}" if its_year > year else ""
+
+
 def range_lines(desk: Desk) -> list[dict[str, Any]]:
-    """Each range of this workstation with what is left, in the words the screen shows."""
+    """Each range of this workstation with what is left, in the words the screen shows, and
+    `not_now` saying why a range is not used today."""
+    kind_now, year = regime(desk), to_local(desk.now()).year
     lines = []
     for row in series_status(desk):
         shown = format_e_number if row["kind"] == ELECTRONIC else format_number  # 8 digits on e-receipts
         lines.append({**row, "kind_words": KIND_WORDS.get(row["kind"], row["kind"]),
-                      "source_words": describe_source(row["source"]),
+                      "source_words": describe_source(row["source"]), "not_now": _not_now(row, kind_now, year),
                       "span": f"{shown(row['first_number'])}–{shown(row['last_number'])}"})
     return lines
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -349,9 +350,14 @@ class ReceiptsView(QWidget):
             return "Chưa có dải số biên lai nào: bấm «Nhập dải số mới…» và ghi dải số theo thông báo phát hành."
         rows = []
         for r in ranges:
-            low = " — <span style='color:#b00020'>⚠ sắp hết, hãy xin cấp dải mới</span>" if r["low"] else ""
-            rows.append(f"Dải {r['kind_words']} {r['template_symbol']} {r['series_symbol']} số {r['span']} "
-                        f"({r['source_words']}): còn <b>{r['left']}</b> số{low}")
+            if r["not_now"] and not r["left"]:
+                continue  # used up and no longer in use: nothing left to do with it
+            if r["not_now"]:
+                note = f" — <i>{escape(r['not_now'])}</i>"
+            else:
+                note = " — <span style='color:#b00020'>⚠ sắp hết, hãy xin cấp dải mới</span>" if r["low"] else ""
+            rows.append(escape(f"Dải {r['kind_words']} {r['template_symbol']} {r['series_symbol']} số {r['span']} "
+                               f"({r['source_words']}): còn ") + f"<b>{r['left']}</b> số{note}")
         return "<br/>".join(rows)
 
     def _officers(self) -> None:

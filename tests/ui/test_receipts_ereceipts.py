@@ -191,3 +191,18 @@ def test_an_ereceipt_prints_its_signed_copy_and_a_reprint_says_so(qtbot, eview, 
     again = opened_preview(qtbot, eview, first)
     assert again.windowTitle() == "In: Biên lai EBL01 27TAA số 00000003 (bản in lại)"
     assert "BẢN IN LẠI" in text(again.pdf) and "lần thứ 1" in text(again.pdf)
+
+
+def test_ranges_not_used_today_say_why(qtbot, eview, desk):
+    from app.core.receipts import SeriesSpec
+    from app.services.receipts import add_series
+
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 500))
+    add_e_range(desk, "28TAA", 1, 100)
+    refresh(qtbot, eview)
+    text = eview.series.text()
+    assert "Dải giấy 01BLP0-001 AA/26T số 0000001–0000500 (nhập tay): còn <b>500</b> số — <i>không dùng nữa " \
+        "(đã chuyển sang biên lai điện tử): các số chưa dùng phải hủy và báo cáo theo Mẫu 02/HUY-HĐBLG" in text
+    assert "Dải điện tử EBL01 28TAA số 00000001–00000100 (cấp qua hệ thống cấp trên): còn <b>100</b> số — " \
+        "<i>dùng từ ngày 01/01/2028</i>" in text
+    assert "Dải điện tử EBL01 27TAA số 00000001–00001000 (cấp qua hệ thống cấp trên): còn <b>998</b> số<br/>" in text
