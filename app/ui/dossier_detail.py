@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import DeskError
 from app.core.lifecycle import ACTION_LABELS, Action, Status, allowed_actions, deadline_state
 from app.core.money import format_vnd
+from app.core.permissions import Perm, action_perm
 from app.services import processing
 from app.services.attachments import attach_file, attachments_of
 from app.services.catalogue import DOCUMENT_FORMS
@@ -38,7 +39,7 @@ from app.ui.errors import show_error
 from app.ui.folders import start_folder
 from app.ui.receipt_dialog import ReceiptDialog, dossier_receipt, fee_to_collect, receipts_html
 from app.ui.runner import Runner
-from app.ui.widgets import give_mnemonics, keyboard_table
+from app.ui.widgets import fit_columns, give_mnemonics, keyboard_table
 
 SERVICES: dict[Action, Callable[..., Any]] = {
     Action.FORWARD: processing.forward, Action.REQUEST_SUPPLEMENT: processing.request_supplement,
@@ -86,7 +87,7 @@ class DossierDetail(QDialog):
         self.summary = QLabel(wordWrap=True)
         self.timeline = QTableWidget(0, 4)
         self.timeline.setHorizontalHeaderLabels(["Thời điểm", "Người thực hiện", "Việc", "Chi tiết"])
-        self.timeline.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.timeline, stretch=(3,))  # the details wrap; nothing scrolls sideways
         self.timeline.verticalHeader().hide()
         self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         keyboard_table(self.timeline)
@@ -140,7 +141,6 @@ class DossierDetail(QDialog):
             for column, value in enumerate((show(event["device_time"]), event["actor"],
                                             EVENT_LABELS.get(event["kind"], event["kind"]), describe_event(event))):
                 self.timeline.setItem(row, column, QTableWidgetItem(value))
-        self.timeline.resizeColumnsToContents()
 
     def _fill_actions(self, status: Status, dossier: dict[str, Any]) -> None:
         while self.actions_row.count():
@@ -151,11 +151,13 @@ class DossierDetail(QDialog):
         for action in allowed_actions(status):
             if action not in SERVICES or (action == Action.RATE and dossier["rating"]):
                 continue
+            if not self.desk.may(action_perm(action)):  # issue 9: only the steps the officer's roles allow
+                continue
             button = QPushButton(ACTION_LABELS[action])
             button.clicked.connect(lambda _=False, a=action: self.ask(a))
             self.actions_row.addWidget(button)
             self.action_buttons[action] = button
-        if fee_to_collect(self.detail):  # received without its receipt: it can still get one (issue 11)
+        if fee_to_collect(self.detail) and self.desk.may(Perm.ISSUE_RECEIPT):  # no receipt yet (issue 11)
             issue = QPushButton("Lập &biên lai…")
             issue.clicked.connect(lambda: self.issue_receipt())
             self.actions_row.addWidget(issue)

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 from app.core.lifecycle import Status
 from app.services.desk import Desk
 from app.services.queries import DossierRow, ListFilter, fields, list_page, scanned_code, urgent_dossiers
-from app.ui.dossier_model import COL_OWNER, COL_PROCEDURE, DossierTableModel
+from app.ui.dossier_model import COL_CODE, COL_OWNER, COL_PROCEDURE, DossierTableModel, TailDelegate, column_widths
 from app.ui.errors import show_error
 from app.ui.runner import Runner
 from app.ui.widgets import keyboard_table, search_leads_to
 
 PAGE = 200
+OWNER_MAX_PX = 360
 SEARCH_DELAY_MS = 150
 DEADLINES = {"Mọi thời hạn": "", "Sắp đến hạn": "due_soon", "Quá hạn": "overdue"}
 
@@ -81,9 +82,13 @@ class DossierListView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line per dossier: a name or "Sắp đến hạn" never wraps
+        self.table.setItemDelegateForColumn(COL_CODE, TailDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_PROCEDURE, QHeaderView.ResizeMode.Stretch)
+        for column, width in column_widths(self.table.fontMetrics()).items():
+            header.resizeSection(column, width)
         keyboard_table(self.table)
         # `activated` is Enter and a double-click both: listening to doubleClicked too opened a dossier twice.
         self.table.activated.connect(lambda index: self.opened.emit(self.model.row_at(index.row()).uid))
@@ -138,7 +143,11 @@ class DossierListView(QWidget):
             more = "+" if len(page) == PAGE else ""
             self.count_label.setText(f"{len(page)}{more} hồ sơ khớp điều kiện lọc")
         if not self._sized and page:  # measuring every row on each keystroke costs more than the query
-            self.table.resizeColumnToContents(COL_OWNER)
+            # Measured from the names themselves: Qt's own sizing reads only the rows on screen, none
+            # while the list's tab is hidden. Capped: a 100-character name shows its start and a tooltip.
+            metrics = self.table.fontMetrics()
+            widest = max(metrics.horizontalAdvance(row.owner_name) for row in urgent + page)
+            self.table.horizontalHeader().resizeSection(COL_OWNER, min(OWNER_MAX_PX, widest + 16))
             self._sized = True
 
     def _fetch_more(self) -> None:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QColor, QFontMetrics, QIcon
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.core.lifecycle import DeadlineState
+from app.core.lifecycle import DeadlineState, Status
 from app.services.clock import show
 from app.services.queries import DossierRow
 
@@ -79,6 +79,8 @@ class DossierTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_CODE, COL_OWNER, COL_PROCEDURE):
+            return self._display(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and row.deadline in DEADLINE_TINT:
             return DEADLINE_TINT[row.deadline]
         if role == Qt.ItemDataRole.DecorationRole and index.column() == COL_DEADLINE and row.deadline in DEADLINE_ICONS:
@@ -91,6 +93,32 @@ class DossierTableModel(QAbstractTableModel):
             row.code, row.owner_name, row.procedure_name, show(row.received_at), show(row.due_at), row.status.label,
             row.deadline.label if row.deadline else "",
         ][column]
+
+
+class TailDelegate(QStyledItemDelegate):
+    """Shows the end of a dossier code («…-261202-2001»): the agency id is the same on every row of a
+    commune, the date and the number tell dossiers apart."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
+def column_widths(metrics: QFontMetrics) -> dict[int, int]:
+    """Widths that hold each column's longest words on one line (a cell's margins and the deadline's
+    icon added), measured in the window's own font."""
+    pad = 16
+
+    def widest(*texts: str) -> int:
+        return max(metrics.horizontalAdvance(text) for text in texts) + pad
+
+    return {
+        COL_CODE: widest("…-261202-2001", HEADERS[COL_CODE]),
+        COL_RECEIVED: widest("17:00 30/12/2026", HEADERS[COL_RECEIVED]),
+        COL_DUE: widest("17:00 30/12/2026", HEADERS[COL_DUE]),
+        COL_STATUS: widest(*(status.label for status in Status), HEADERS[COL_STATUS]),
+        COL_DEADLINE: widest(*(state.label for state in DeadlineState), HEADERS[COL_DEADLINE]) + 20,
+    }
 
 
 def _icon(which: QStyle.StandardPixmap) -> QIcon:

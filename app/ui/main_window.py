@@ -37,7 +37,6 @@ from app.ui.print_dialog import PrintDialog, PrintJob
 from app.ui.receipts_view import ReceiptsView
 from app.ui.reception_view import ReceptionView
 from app.ui.reports_view import ReportsView
-from app.ui.reports_view import ReportsView
 from app.ui.runner import Runner
 from app.ui.settings_view import SettingsView
 from app.ui.sync_scheduler import SyncScheduler
@@ -99,8 +98,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.settings_view, "Danh mục và cài đặt")
         self.sync_view = SyncView(desk, self.runner, self.scheduler)
         self.tabs.addTab(self.sync_view, "Đồng bộ")
-        self.reports = ReportsView(desk, self.runner)  # issue 13
-        self.tabs.addTab(self.reports, "Báo cáo")
         self.reports = ReportsView(desk, self.runner)  # issue 13
         self.tabs.addTab(self.reports, "Báo cáo")
         self.setCentralWidget(self.tabs)

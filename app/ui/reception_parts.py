@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.vocabulary import DOCUMENT_FORMS
-from app.ui.widgets import keyboard_table
+from app.ui.widgets import fit_columns, keyboard_table
 
 # Every chip card's QR starts with the 12-digit number and a "|": nothing a person types looks so.
 _CARD_NUMBER_TYPED = re.compile(r"\d{12}$")
@@ -136,8 +136,9 @@ class _QuantityDelegate(QStyledItemDelegate):
 
 def documents_table() -> QTableWidget:
     table = QTableWidget(0, 3)
-    table.setHorizontalHeaderLabels(["Giấy tờ (Space: đánh dấu)", "Hình thức (F2: sửa)", "Số lượng"])
+    table.setHorizontalHeaderLabels(["Giấy tờ (Space: chọn)", "Hình thức (F2)", "Số lượng"])
     table.verticalHeader().hide()
+    fit_columns(table, stretch=(COL_NAME,))
     table.setItemDelegateForColumn(COL_FORM, _FormDelegate(table))
     table.setItemDelegateForColumn(COL_QUANTITY, _QuantityDelegate(table))
     table.setEditTriggers(QTableWidget.EditTrigger.DoubleClicked | QTableWidget.EditTrigger.EditKeyPressed

@@ -86,7 +86,8 @@ class ReceptionView(QWidget):
     def _procedure_box(self) -> QGroupBox:
         box = QGroupBox("1. Thủ tục")
         self.procedure_search = QLineEdit(placeholderText="Gõ tên, mã hoặc lĩnh vực (không dấu được) rồi Enter…")
-        self.procedure_list = QListWidget()
+        self.procedure_list = QListWidget(wordWrap=True, spacing=2)
+        self.procedure_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names wrap
         keyboard_table(self.procedure_list)
         self.procedure_search.textChanged.connect(self._filter_procedures)
         self.procedure_search.returnPressed.connect(self._pick_first)
@@ -137,7 +138,6 @@ class ReceptionView(QWidget):
     def _dossier_box(self) -> QGroupBox:
         box = QGroupBox("3. Hồ sơ, phí và hẹn trả")
         self.documents = documents_table()
-        self.documents.setColumnWidth(0, 300)
         self.sets = QSpinBox(minimum=1, maximum=50, value=1)
         self.channel, self.return_method = QComboBox(), QComboBox()
         for key, label in CHANNELS.items():
@@ -285,6 +285,7 @@ class ReceptionView(QWidget):
         for document in procedure.documents:
             add_document(self.documents, document["name"], document.get("form", "original"),
                          int(document.get("quantity", 1)), document.get("required", True))
+        self.documents.resizeRowsToContents()  # a long name wraps onto a second line, not cut
         if self.documents.rowCount():
             self.documents.setCurrentCell(0, 0)
         for exemption in procedure.fee_rule.exemptions:

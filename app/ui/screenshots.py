@@ -15,6 +15,7 @@ from app.store.engine import open_database
 from app.ui.main_window import MainWindow
 from app.ui.paper_jobs import dossier_job
 from app.ui.print_dialog import PrintDialog
+from app.ui.translation import install_vietnamese
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -46,19 +47,20 @@ def main() -> None:
         build_demo(path)
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("MotCua")
+    install_vietnamese(app)
     desk = Desk(open_database(path), actor="Nguyễn Thị Lan")
     _enroll_for_docs(desk)
     window = MainWindow(desk)
     window.resize(1366, 740)
     window.show()
-    steps = [_reception, _list, _detail, _preview, _receipts, _settings, _sync]
+    steps = [_reception, _list, _detail, _preview, _receipts, _settings, _holidays, _sync, _first_run]
 
     def next_step() -> None:
         if not steps:
             app.quit()
             return
         steps.pop(0)(window)
-        QTimer.singleShot(700, next_step)
+        QTimer.singleShot(3000, next_step)  # a step's own wait (a preview renders) ends before the next
 
     QTimer.singleShot(500, next_step)
     app.exec()
@@ -86,13 +88,13 @@ def _list(window: MainWindow) -> None:
 
 def _detail(window: MainWindow) -> None:
     detail = window.open_detail(window.model.row_at(0).uid)
-    QTimer.singleShot(400, lambda: (_save(detail, "desk-detail.png"), detail.close()))
+    QTimer.singleShot(1500, lambda: (_save(detail, "desk-detail.png"), detail.close()))
 
 
 def _preview(window: MainWindow) -> None:
     def shoot(dialog: PrintDialog) -> None:
         dialog.resize(1300, 720)
-        QTimer.singleShot(400, lambda: (_save(dialog, "print-preview.png"), dialog.close()))
+        QTimer.singleShot(2500, lambda: (_save(dialog, "print-preview.png"), dialog.close()))
 
     window.open_print(lambda: dossier_job(window.desk, "slip", window.model.row_at(0).uid), shoot)
 
@@ -108,6 +110,28 @@ def _receipts(window: MainWindow) -> None:
 def _settings(window: MainWindow) -> None:
     window.tabs.setCurrentWidget(window.settings_view)
     QTimer.singleShot(300, lambda: _save(window, "desk-settings.png"))
+
+
+def _holidays(window: MainWindow) -> None:
+    window.settings_view.sections.setCurrentIndex(2)
+    QTimer.singleShot(300, lambda: _save(window, "desk-holidays.png"))
+
+
+def _first_run(window: MainWindow) -> None:
+    """The first run of a new commune, at its first step, on a throw-away file."""
+    import tempfile
+
+    from app.ui.first_run import FirstRun
+
+    folder = tempfile.mkdtemp(prefix="motcua-first-run-")
+    desk = Desk(open_database(Path(folder) / "moi.sqlite"), actor="Cán bộ một cửa")
+    desk.load()
+    wizard = FirstRun(desk, parent=window)
+    wizard.open()
+    wizard.next()
+    wizard.commune.agency_id.setText("000.17.22.H56")
+    wizard.commune.commune.setText("Xã Quảng Phú")
+    QTimer.singleShot(400, lambda: (_save(wizard, "desk-first-run.png"), wizard.reject()))
 
 
 def _sync(window: MainWindow) -> None:

@@ -76,7 +76,7 @@ class SettingsView(QWidget):
         self.catalogue.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.catalogue.verticalHeader().hide()
         keyboard_table(self.catalogue)
-        fit_columns(self.catalogue, stretch=(0, 4), widths={2: 260})
+        fit_columns(self.catalogue, stretch=(0, 4), widths={2: 230, 3: 300})
         self.catalogue.itemSelectionChanged.connect(self._version_from_selected)
         self.effective = QDateEdit(QDate.currentDate().addDays(1), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.days = QSpinBox(minimum=0, maximum=90, specialValueText="Trong ngày")
@@ -330,8 +330,8 @@ class SettingsView(QWidget):
                 self.catalogue.setItem(row, column, item)
         self.catalogue.resizeRowsToContents()
         again = [row for row, p in enumerate(self.procedures) if selected and p.code == selected.code]
-        if again:
-            self.catalogue.selectRow(again[0])  # the form shows the version just recorded
+        if again or self.procedures:  # the form always shows a version: the one just recorded, or the first
+            self.catalogue.selectRow(again[0] if again else 0)
         self.holidays.setRowCount(len(days))
         for row, entry in enumerate(days):
             first = QTableWidgetItem(f"{entry['day']:%d/%m/%Y}")

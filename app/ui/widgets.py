@@ -154,4 +154,6 @@ def fit_columns(view: QTableView, *, stretch: tuple[int, ...], widths: dict[int,
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(column, width)
     view.setWordWrap(True)
+    # Rows follow the columns' widths as the window is laid out (a few dozen rows: cheap).
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

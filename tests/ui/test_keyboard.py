@@ -7,7 +7,7 @@ import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QStackedWidget
 
 from app.core.receipts import SeriesSpec
 from app.services.queries import dossier_detail, search_dossiers
@@ -168,13 +168,23 @@ def test_a_reception_ends_with_a_banner_naming_the_code_and_the_keyboard_back_in
     assert focused() is window.reception.procedure_search
 
 
+def on_screen_together(button):
+    """The innermost tab page holding the button: what is on screen with it (a screen may have tabs)."""
+    widget = button
+    while widget.parentWidget() is not None and not isinstance(widget.parentWidget(), QStackedWidget):
+        widget = widget.parentWidget()
+    return widget
+
+
 def test_every_button_shows_an_alt_letter_unique_on_its_screen(window, qtbot):
+    menu = {mnemonic_letter(a.text()) for a in window.menuBar().actions()}
     for index in range(window.tabs.count()):
         page = window.tabs.widget(index)
-        letters = [mnemonic_letter(b.text()) for b in page.findChildren(QPushButton) if b.text()]
-        assert all(letters), (window.tabs.tabText(index), [b.text() for b in page.findChildren(QPushButton)])
-        menu = {mnemonic_letter(a.text()) for a in window.menuBar().actions()}
-        assert len(letters) == len(set(letters)) and not set(letters) & menu
+        buttons = [b for b in page.findChildren(QPushButton) if b.text()]
+        assert all(mnemonic_letter(b.text()) for b in buttons), [b.text() for b in buttons]
+        for screen in {on_screen_together(b) for b in buttons}:
+            letters = [mnemonic_letter(b.text()) for b in buttons if on_screen_together(b) is screen]
+            assert len(letters) == len(set(letters)) and not set(letters) & menu, window.tabs.tabText(index)
 
 
 def test_the_dossier_windows_buttons_have_letters_and_the_first_step_has_the_keyboard(window, qtbot, desk):
