@@ -273,7 +273,7 @@ def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report
                                                reason, delivery.message_id))
             report.moves[state] = report.moves.get(state, 0) + 1
         final = moves[-1] if moves else row.state
-        updates.append((row.id, {"state": final, "message_id": delivery.message_id or row.message_id,
+        updates.append((row.id, {"state": final, "message_id": delivery.message_id,
                                  "reason": delivery.reason if final == REJECTED else "",
                                  "lease_until": None, **({"state_at": moment} if moves else {})}))
     with engine.begin() as connection:
@@ -283,6 +283,11 @@ def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
             connection.execute(insert(CT), changes)
+
+
+def release(engine: Engine, claimed: list[Claimed]) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(DT).where(DT.c.id.in_([row.id for row in claimed])).values(lease_until=None))
 
 
 def warn_overdue(engine: Engine, clock: Callable[[], datetime] = _now) -> int:
@@ -318,9 +323,13 @@ def transmit_once(engine: Engine, transmitter: Transmitter, settings: TransmitSe
     report = PassReport(overdue=warn_overdue(engine, clock))
     while claimed := claim(engine, settings.batch_size, settings.lease, clock):
         report.claimed += len(claimed)
-        sent = transmit_pending([row.item() for row in claimed], transmitter, sender=settings.sender,
-                                receiver=settings.receiver, switch=switch, policy=settings.policy, sleep=sleep,
-                                clock=clock, batch_size=settings.batch_size)
+        try:
+            sent = transmit_pending([row.item() for row in claimed], transmitter, sender=settings.sender,
+                                    receiver=settings.receiver, switch=switch, policy=settings.policy, sleep=sleep,
+                                    clock=clock, batch_size=settings.batch_size)
+        except BaseException:
+            release(engine, claimed)  # tried again at the next pass, not when the lease runs out
+            raise
         report.retries += sent.retries
         record(engine, claimed, sent.deliveries, report, clock)
         if switch.down or all(d.status not in (ACCEPTED, REJECTED) for d in sent.deliveries):

@@ -36,6 +36,10 @@ class ProviderUnavailable(Exception):
     """The provider cannot be reached or answers 5xx/429: try again later."""
 
 
+class UnknownMessage(Exception):
+    """The provider does not know the message asked about (it lost it, or was reset): send again."""
+
+
 class _StillDown(Exception):
     """The provider went down in the middle of a batch; `done` is what was settled before."""
 
@@ -87,12 +91,24 @@ class HttpTransmitter:
         return response
 
     def send(self, message: bytes) -> Ack:
-        body = self._call("POST", "/api/v1/messages", data=message,
-                          headers={"Content-Type": "application/xml; charset=utf-8"}).json()
+        try:
+            response = self._call("POST", "/api/v1/messages", data=message,
+                                  headers={"Content-Type": "application/xml; charset=utf-8"})
+        except requests.HTTPError as error:
+            # Any other 4xx: the provider refuses this message as such; sending it again will not help.
+            status = error.response.status_code if error.response is not None else 0
+            return Ack("", False, (f"Tổ chức truyền nhận từ chối thông điệp (HTTP {status}).",))
+        body = response.json()
         return Ack(body["MTDTChieu"], body["TTTNhan"] == 0, tuple(body.get("errors", ())))
 
     def result(self, message_id: str) -> list[DocumentResult] | None:
-        body = self._call("GET", f"/api/v1/messages/{message_id}/result").json()
+        try:
+            response = self._call("GET", f"/api/v1/messages/{message_id}/result")
+        except requests.HTTPError as error:
+            if error.response is not None and error.response.status_code == 404:
+                raise UnknownMessage(message_id) from error
+            raise
+        body = response.json()
         if body["status"] != "done":
             return None
         return [DocumentResult(d["key"], d["status"], d.get("reason", "")) for d in body["documents"]]
@@ -226,6 +242,10 @@ class _Loop:
                 if results is not None:
                     break
                 self.sleep(self.policy.poll_interval)
+        except UnknownMessage:
+            # Forget the message id: the next pass sends the documents again in a new message.
+            return [Delivery(item.item_id, PENDING, "Tổ chức truyền nhận không còn thông điệp; sẽ gửi lại.")
+                    for item in items]
         except ProviderUnavailable as error:
             # Received but not yet answered: keep the message id so the next pass asks, not resends.
             raise _StillDown(str(error), waiting) from error

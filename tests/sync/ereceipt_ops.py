@@ -151,10 +151,11 @@ def replacement(key: Pkcs12Signer, wrong: Made, number: int) -> Made:
 
 
 @contextmanager
-def simulator(state: SimState | None = None) -> Iterator[SimState]:
-    """The provider simulator on a real uvicorn; `state.url` is its address."""
+def simulator(state: SimState | None = None, polls: int = 0) -> Iterator[SimState]:
+    """The provider simulator on a real uvicorn; `state.url` is its address. It answers "processing"
+    to the first `polls` result requests of each message."""
     state = state or SimState()
-    state.polls_before_result = 0
+    state.polls_before_result = polls
     server = uvicorn.Server(uvicorn.Config(create_app(state), host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

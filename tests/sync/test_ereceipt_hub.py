@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy import func, select, update
 
 from ereceipt.notice import EXPLAIN
 from sync.canonical import payload_hash
-from sync.hub.ereceipts import TransmitSettings, claim, transmit_once
+from sync.hub.ereceipts import TransmitSettings, claim, start_in_process, transmit_once
 from sync.hub.models import Change, EDocument
 from sync.hub.transmit import HttpTransmitter, RetryPolicy
 from sync.provider_sim.app import SimState
@@ -236,3 +237,32 @@ def test_the_transmit_command_sends_once_and_says_so(hub, hub_url, key):
     assert done.returncode == 0, done.stderr
     assert "Đã xử lý 1 chứng từ điện tử (đã gửi: 1, được chấp nhận: 1)." in done.stdout
     assert [d.state for d in documents(hub)] == ["accepted"]
+
+
+def test_a_message_the_provider_lost_is_sent_again(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    push(hub, token, make(key, 1).ops())
+    with simulator(polls=100) as slow:  # acknowledged, then never answered
+        assert transmit_once(hub.engine, HttpTransmitter(slow.url), FAST).moved("sent") == 1
+    [row] = documents(hub)
+    assert row.state == "sent" and row.message_id and row.lease_until is None
+    with simulator() as fresh:  # the provider was reset: it does not know that message
+        assert transmit_once(hub.engine, HttpTransmitter(fresh.url), FAST).moves == {}
+        assert documents(hub)[0].message_id == ""
+        assert transmit_once(hub.engine, HttpTransmitter(fresh.url), FAST).moved("accepted") == 1
+        assert list(fresh.accepted) == ["2800123456/EBL01-27TAA-00000001"]
+
+
+def test_a_small_hub_transmits_from_its_own_process(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    with simulator() as sim:
+        loop = start_in_process(hub.engine, sim.url, interval=0.1, settings=FAST)
+        try:
+            push(hub, token, [o for n in (1, 2, 3) for o in make(key, n).ops()])
+            deadline = time.monotonic() + 30
+            while {d.state for d in documents(hub)} != {"accepted"}:
+                assert time.monotonic() < deadline, [d.state for d in documents(hub)]
+                time.sleep(0.1)
+        finally:
+            loop.stop()
+    assert len(sim.accepted) == 3 and not loop.thread.is_alive()
