@@ -119,7 +119,7 @@ def main() -> None:
            count=count, e_ops=e_ops, e_push_s=round(e_push_s, 2), transmit_s=round(transmit_s, 2),
            pull_states_s=round(pull_s, 2), paper_ops=paper_ops, paper_push_s=round(paper_s, 2),
            ratio_push=round(e_push_s / paper_s, 2), ratio_push_transmit=round(total / paper_s, 2),
-           accepted=accepted)
+           ratio=f"×{total / paper_s:.1f}", accepted=accepted, ok=accepted == count)
 
 
 if __name__ == "__main__":
