@@ -149,8 +149,11 @@ class Batch:
         self.signed_tax_codes = {r.receipt_uid: r.tax_code for r in documents if r.document == "receipt"}
         self.lookup_codes = set(connection.execute(select(EDT.c.lookup_code).where(EDT.c.lookup_code.in_(
             [str(p.get("lookup_code")) for p in payloads if p.get("lookup_code")]))).scalars())
+        # Which receipts were replaced matters to a notice only; reading it scans the commune's receipts.
+        noticed = [str(p.get("receipt_id")) for p in payloads if p.get("notice_id")]
         self.replaced = set(connection.execute(select(RT.c.payload["replaces"].as_string()).where(
-            RT.c.agency_id == device.agency_id, RT.c.payload["replaces"].as_string().in_(texts))).scalars())
+            RT.c.agency_id == device.agency_id, RT.c.payload["replaces"].as_string().in_(noticed))).scalars()
+        ) if noticed else set()
         self.live = {r.dossier_uid for r in connection.execute(select(RT.c.dossier_uid).where(
             RT.c.dossier_uid.in_(texts), RT.c.agency_id == device.agency_id, RT.c.status == "issued"))}
         self.allotments = connection.execute(select(LT).where(LT.c.agency_id == device.agency_id)).all()
