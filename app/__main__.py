@@ -31,7 +31,7 @@ def launch(path: Path, *, demo: bool, screenshot: Path | None = None, probe: boo
         tell(error.message)
         return 3
     try:
-        return run(Desk(open_database(path), actor="Cán bộ một cửa"), screenshot=screenshot, probe=probe)
+        return run(Desk(open_database(path), actor=""), screenshot=screenshot, probe=probe, demo=demo)
     finally:
         lock.release()
 

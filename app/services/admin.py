@@ -28,6 +28,8 @@ def _clean(key: str, value: Any) -> Any:
         return clean_text(str(value), "setting", label=TEXT_LABELS[key])
     if key == "recipients":
         return [line for line in (clean_text(str(v), "setting", label="Nơi nhận") for v in value) if line]
+    if key == "idle_lock_seconds" and (not isinstance(value, int) or not 1 <= value <= 8 * 3600):
+        raise ValidationError("Thời gian khóa máy khi không dùng phải từ 1 giây đến 8 giờ.", field="idle_lock_seconds")
     if key == "receipt_copies" and value not in (1, 2):
         raise ValidationError("Biên lai in 1 liên (giao người nộp) hoặc 2 liên.", field="receipt_copies")
     return value

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from app.core.permissions import Role
 from app.core.receipts import SeriesSpec
 from app.services import processing
 from app.services.clock import from_local, to_local, utc_now
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.services.ereceipts import apply_transmission
+from app.services.officers import create_officer
 from app.services.people import make_person
 from app.services.receipts import add_series, issue_receipt, void_receipt
 from app.services.reception import Received, ReceptionInput, receive_dossier
@@ -31,6 +34,27 @@ from ereceipt.keys import make_demo_pkcs12
 DEMO_COMMUNE = CommuneSetup("000.17.22.H56", "Xã Quảng Phú", workstation_no=1, agency_name="UBND xã Quảng Phú",
                             place_name="Quảng Phú")
 OFFICIALS = ["Nguyễn Thị Lan", "Lê Văn Hòa"]
+
+
+@dataclass(frozen=True)
+class DemoOfficer:
+    username: str
+    password: str  # published on purpose (README, the demo's login): demo data only
+    full_name: str
+    role: Role
+    title: str
+
+    @property
+    def roles_label(self) -> str:
+        return self.role.label.lower()
+
+
+# One account per role (issue 9); the two officials of the demo's history are the first two.
+DEMO_OFFICERS = (
+    DemoOfficer("lan.nt", "tiepnhan2026", "Nguyễn Thị Lan", Role.RECEPTION, "Công chức một cửa"),
+    DemoOfficer("hoa.lv", "truongbp2026", "Lê Văn Hòa", Role.HEAD, "Phó Giám đốc Trung tâm"),
+    DemoOfficer("quantri", "quantri2026", "Phạm Thu Hà", Role.ADMIN, "Công chức văn phòng"),
+)
 # (procedure code, weight): copy certification dominates a commune desk's day.
 MIX = [("2.000815", 40), ("2.000884", 12), ("1.001193", 10), ("XA.HT.TRICHLUC", 8), ("1.000894", 5),
        ("1.000656", 4), ("XA.HT.TTHN", 8), ("XA.CT.HOPDONG", 6), ("XA.HT.CAICHINH", 3), ("XA.HT.NHANCMC", 2),
@@ -134,6 +158,9 @@ def build_demo(path: Path, *, days: int = 365, seed: int = 2026) -> Path:
     database = open_database(path, synchronous="OFF")
     desk = Desk(database, actor=OFFICIALS[0], clock=clock)
     init_commune(desk, DEMO_COMMUNE)
+    for officer in DEMO_OFFICERS:
+        create_officer(desk, username=officer.username, full_name=officer.full_name, title=officer.title,
+                       roles=(officer.role,), password=officer.password)
     add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 20000), source="demo")
     switch_to_ereceipts(desk, path, today - timedelta(days=E_RECEIPT_DAYS))
     calendar = desk.calendar()

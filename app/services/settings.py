@@ -58,6 +58,7 @@ class DeskSettings:
     signer_title: str = "CHỦ TỊCH"
     signer_name: str = ""
     recipients: list[str] = field(default_factory=lambda: ["Như trên", "Lưu: VT"])  # "Nơi nhận" of the letters
+    idle_lock_seconds: int = 600  # the window locks after this long without a key or a click (issue 9)
     # E-receipts (issue 10). A desk may switch before paper ends: an ISO date, empty for none.
     ereceipts_from: str = ""
     collector_budget_code: str = ""  # mã đơn vị quan hệ ngân sách (7 characters), on receipts and notices

@@ -64,7 +64,7 @@ def install_reporting() -> None:
     logs.set_reporter(_tell_unexpected)
 
 
-def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False) -> int:
+def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("MotCua")
     app.setApplicationName("Một cửa")
@@ -79,6 +79,12 @@ def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False) -> i
     from app.ui.first_run import needs_first_run, run_first_run
 
     if needs_first_run(desk) and not run_first_run(desk):  # a new commune: led step by step first
+        return 0
+    from app.ui.login import sign_in_at_start
+
+    desk.trusted = False  # issue 9: from here on every act is an officer's, checked against their roles
+    # The wizard signed its administrator in; a probe or a screenshot opens, acts on nothing, and quits.
+    if desk.officer is None and not (probe or screenshot) and not sign_in_at_start(desk, demo=demo):
         return 0
     window = MainWindow(desk)
     window.resize(*WINDOW_SIZE)

@@ -131,6 +131,9 @@ class MainWindow(QMainWindow):
         self.dossiers.reload()
         self.update_status()
         check_chain_at_start(self, desk, self.runner)  # issue 9: a red banner if this desk's records were edited
+        from app.ui.lock import install as install_officer_lock
+
+        self.desk_lock = install_officer_lock(self, desk, self.runner)  # issue 9: roles, idle lock, shift change
         if autostart_sync:
             self.scheduler.start()
 
