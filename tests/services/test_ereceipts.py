@@ -424,3 +424,24 @@ def test_configure_refuses_an_expired_certificate(desk, tmp_path):
     with pytest.raises(ValidationError, match="đã hết hạn ngày"):
         ereceipts.configure(desk, signer_kind="pkcs12", signer_path=str(key), secret="mk")
     assert desk.settings().signer_kind == ""
+
+
+def test_the_hubs_word_counts_even_when_the_desk_clock_runs_ahead(edesk):
+    """A desk whose clock is ahead of the hub's: the hub's first change is still applied."""
+    from app.sync.pulled import apply_pulled
+
+    add_e_range(edesk)
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)  # 07:30 desk time
+    apply_pulled(edesk, [transmission(got.uid, "at_hub", datetime(2027, 1, 1, 7, 25))], 2)  # hub time, earlier
+    assert ereceipts.ereceipt_of(edesk, got.uid).state == "at_hub"
+
+
+def test_void_without_the_token_writes_nothing(edesk, tmp_path):
+    add_e_range(edesk)
+    got = issue_receipt(edesk, payer_name="Lê Văn Cường", fee_name="Phí chứng thực", amount=4000)
+    before = counts(edesk), len(outbox(edesk, "receipt.voided"))
+    (tmp_path / "chu-ky.p12").unlink()
+    with pytest.raises(SignerUnavailable, match="Hãy cắm thiết bị ký số"):
+        void_receipt(edesk, got.uid, reason="Thu nhầm người nộp")
+    assert (counts(edesk), len(outbox(edesk, "receipt.voided"))) == before
+    assert ereceipts.ereceipt_of(edesk, got.uid).status == "issued"
