@@ -137,8 +137,6 @@ def _secret(kind: str) -> str:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    import inspect
-
     from app.cli import _desk
     from app.core.errors import DeskError
     from app.services.clock import show
@@ -154,9 +152,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     values = {setting: getattr(args, option) for option, setting in SETUP_FIELDS.items()
               if getattr(args, option) is not None}
     secret = _secret(kind)
-    # A desk whose commands log an officer in (issue 9) takes act=True for a change; older ones do not.
-    acting = {"act": True} if "act" in inspect.signature(_desk).parameters else {}
-    with _desk(args, **acting) as desk:
+    with _desk(args, act=True) as desk:  # an officer logs in: changing settings needs the right to
         certificate = configure(desk, signer_kind=kind, signer_path=where, secret=secret,
                                 token_label=args.token_label or "", **values)
     print(f"Đã cài đặt chữ ký số cho biên lai điện tử: {signer_display(certificate)}, "

@@ -109,3 +109,32 @@ def test_clear_errors_and_exit_code_2(db, tmp_path, monkeypatch):
     monkeypatch.setenv("MOTCUA_TEST_KEYRING", str(tmp_path / "empty.json"))  # this PC has no password stored
     run = motcua(db, "cert", "--out", str(tmp_path / "c.pem"))
     assert run.returncode == 2 and "Chưa lưu mật khẩu" in run.stderr
+
+
+def test_setup_by_an_administrator_then_issue(tmp_path, monkeypatch, capsys):
+    """`motcua ereceipt setup`: only an officer who may change settings; a wrong password keeps nothing."""
+    from app.cli import main
+    from ereceipt.keys import make_demo_pkcs12
+    from tests.test_cli import add_officers
+
+    db = tmp_path / "xa.sqlite"
+    assert main(["--db", str(db), "init", "--agency-id", "000.17.22.H56", "--commune", "Xã Quảng Phú"]) == 0
+    add_officers(db, monkeypatch)  # admin, then lan.nt (reception), whose password is now MOTCUA_PASSWORD
+    key = make_demo_pkcs12(tmp_path / "k.p12", b"mat-khau-ky", "UBND xa Quang Phu", "2800123456")
+    setup = ["--db", str(db), "ereceipt", "setup", "--pkcs12", str(key), "--collector-name",
+             "Ủy ban nhân dân xã Quảng Phú", "--tax-code", "2800123456", "--address", "Xã Quảng Phú",
+             "--tax-office-code", "28101", "--tax-office-name", "Thuế cơ sở 1 tỉnh Thanh Hóa"]
+    monkeypatch.setenv("MOTCUA_SIGNER_PASSWORD", "mat-khau-ky")
+    capsys.readouterr()
+    assert main(["--user", "lan.nt", *setup]) == 2  # reception may not change settings
+    assert "thay đổi cài đặt" in capsys.readouterr().err
+    monkeypatch.setenv("MOTCUA_PASSWORD", "quan-tri-123")
+    monkeypatch.setenv("MOTCUA_SIGNER_PASSWORD", "sai")
+    assert main(["--user", "admin", *setup]) == 2
+    assert "sai mật khẩu" in capsys.readouterr().err
+    assert keyring.get_keyring().store == {}
+    monkeypatch.setenv("MOTCUA_SIGNER_PASSWORD", "mat-khau-ky")
+    assert main(["--user", "admin", *setup]) == 0
+    assert "KHÔNG CÓ GIÁ TRỊ PHÁP LÝ" in capsys.readouterr().out
+    assert main(["--db", str(db), "ereceipt", "cert", "--out", str(tmp_path / "c.pem")]) == 0
+    assert (tmp_path / "c.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
