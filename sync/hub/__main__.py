@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--blobs", default="hub-blobs", help="thư mục lưu tệp đính kèm (bản quét)")
     serve.add_argument("--transmit-to", metavar="URL", help="hub nhỏ: gửi biên lai điện tử ngay trong tiến trình "
                                                               "này tới tổ chức truyền nhận ở địa chỉ URL")
+    serve.add_argument("--transmit-interval", type=float, default=30.0, help="số giây giữa hai lượt gửi (mặc định 30)")
     transmit = sub.add_parser("transmit", help="gửi biên lai điện tử và thông báo sai sót tới tổ chức truyền nhận")
     transmit.add_argument("--provider", required=True, metavar="URL", help="địa chỉ API của tổ chức truyền nhận")
     transmit.add_argument("--once", action="store_true", help="gửi một lượt rồi dừng")
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.transmit_to:
                 from sync.hub.ereceipts import start_in_process
 
-                start_in_process(engine, args.transmit_to)
+                start_in_process(engine, args.transmit_to, interval=args.transmit_interval)
             if args.workers > 1:  # each worker makes its own app (sync/hub/asgi.py); migrated once, above
                 import os
 

@@ -5,6 +5,7 @@ simulator, writing a `receipt.transmission` change for each state move."""
 import base64
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -14,15 +15,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import func, select, update
 
 from ereceipt.notice import EXPLAIN
 from sync.canonical import payload_hash
 from sync.hub.ereceipts import TransmitSettings, claim, start_in_process, transmit_once
 from sync.hub.models import Change, EDocument
+from sync.hub.store import open_hub
 from sync.hub.transmit import HttpTransmitter, RetryPolicy
 from sync.provider_sim.app import SimState
-from tests.sync.conftest import COMMUNE_A, COMMUNE_B
+from tests.sync.conftest import COMMUNE_A, COMMUNE_B, Hub
 from tests.sync.ereceipt_ops import (
     b64,
     enrolled_token,
@@ -266,3 +269,38 @@ def test_a_small_hub_transmits_from_its_own_process(hub, key):
         finally:
             loop.stop()
     assert len(sim.accepted) == 3 and not loop.thread.is_alive()
+
+
+def wait_for(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited too long"
+        time.sleep(0.1)
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).ok
+    except requests.RequestException:
+        return False
+
+
+def test_serve_with_transmit_to_sends_from_the_hubs_own_process(hub_url, key, tmp_path):
+    with simulator() as sim, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        hub = Hub(f"http://127.0.0.1:{port}", open_hub(hub_url))  # migrated here, before the server starts
+        process = subprocess.Popen([sys.executable, "-m", "sync.hub", "--db", hub_url, "serve", "--port", str(port),
+                                    "--blobs", str(tmp_path / "blobs"), "--transmit-to", sim.url,
+                                    "--transmit-interval", "0.2"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: answers(f"{hub.url}/api/v1/health"))
+            push(hub, enrolled_token(hub, COMMUNE_A, 1), make(key, 1).ops())
+            wait_for(lambda: [d.state for d in documents(hub)] == ["accepted"])
+            assert list(sim.accepted) == ["2800123456/EBL01-27TAA-00000001"]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            hub.engine.dispose()
