@@ -284,8 +284,10 @@ class ReceiptNoticed(Payload):
 
 
 # -- officer accounts (issue 9) --------------------------------------------------------------
-# The whole account as saved, hash included, never a password; the newest `saved_at` wins on every
-# side. Failed attempts and lock-outs stay on the workstation where they happened.
+# The whole account as saved, hash included, never a password. Every save counts one `version` up
+# from the one it changed, and the highest (version, saved_at) wins on every side, so a desk or hub
+# whose clock is off cannot undo a later change. Failed attempts and lock-outs stay on the
+# workstation where they happened.
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$")]
 PasswordHash = Annotated[str, StringConstraints(
     max_length=200, pattern=r"^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")]
@@ -302,6 +304,7 @@ class OfficerSaved(Payload):
     password_hash: PasswordHash
     must_change: bool = False
     saved_at: Instant
+    version: Annotated[int, Field(ge=1, le=2**31 - 1, strict=True)] = 1
 
 
 # -- the workstation's own audit record (issue 9) ---------------------------------------------

@@ -122,7 +122,7 @@ def _publish(desk: Desk, connection: Connection, row: dict[str, Any]) -> None:
     payload = OfficerSaved(officer_id=row["uid"], username=row["username"], full_name=row["full_name"],
                            title=row["title"], roles=list(row["roles"]), active=row["active"],
                            password_hash=row["password_hash"], must_change=row["must_change"],
-                           saved_at=row["saved_at"])
+                           saved_at=row["saved_at"], version=row["version"])
     enqueue(connection, entity="officer", entity_id=row["uid"], kind="officer.saved", payload=payload.wire(),
             actor=desk.actor, device_time=row["saved_at"])
 
@@ -140,7 +140,7 @@ def _insert(desk: Desk, connection: Connection, *, username: str, full_name: str
     row = {"uid": uid, "username": username, "full_name": full_name, "title": title,
            "roles": [r.value for r in roles], "active": True, "password_hash": hash_password(password),
            "must_change": False, "failed_count": 0, "locked_until": None, "saved_at": desk.now(),
-           "saved_by": desk.actor}
+           "saved_by": desk.actor, "version": 1}
     connection.execute(insert(O).values(**row))
     _publish(desk, connection, row)
     log.info("officer account %s created", username)
@@ -203,7 +203,8 @@ def update_officer(desk: Desk, uid: str, *, full_name: str | None = None, title:
         _keeps_an_admin(connection, uid, parse_roles(new["roles"]), new["active"])
         if password is not None:
             new["password_hash"], new["must_change"] = hash_password(password), True
-        new.update(failed_count=0, locked_until=None, saved_at=desk.now(), saved_by=desk.actor)
+        new.update(failed_count=0, locked_until=None, saved_at=desk.now(), saved_by=desk.actor,
+                   version=row.version + 1)
         connection.execute(update(O).where(O.c.uid == uid).values(
             {k: v for k, v in new.items() if k not in ("id", "uid")}))
         _publish(desk, connection, new)
@@ -221,7 +222,8 @@ def change_own_password(desk: Desk, username: str, old: str, new: str) -> Logged
     now = desk.now()
     with desk.write() as connection:
         connection.execute(update(O).where(O.c.uid == logged.officer.uid).values(
-            password_hash=hash_password(new), must_change=False, saved_at=now, saved_by=logged.officer.full_name))
+            password_hash=hash_password(new), must_change=False, saved_at=now, saved_by=logged.officer.full_name,
+            version=O.c.version + 1))
         row = connection.execute(select(O).where(O.c.uid == logged.officer.uid)).one()
         actor, desk.actor = desk.actor, logged.officer.full_name  # the op records who changed it
         try:
@@ -295,11 +297,12 @@ class OfficerAside(ValidationError):
 
 
 def apply_saved(connection: Connection, saved: Any) -> int:
-    """An account saved on another desk or reset at the hub: the newest `saved_at` wins. This desk's
-    failed attempts are kept; a save unlocks nothing here but a newer password does."""
+    """An account saved on another desk or reset at the hub: the highest (version, saved_at) wins,
+    so a clock that is off never undoes a later change. This desk's failed attempts are kept; a
+    save unlocks nothing here but a new password does."""
     assert isinstance(saved, OfficerSaved)  # parse_payload of an "officer.saved" change
     row = connection.execute(select(O).where(O.c.uid == saved.officer_id)).first()
-    if row is not None and row.saved_at >= saved.saved_at:
+    if row is not None and (row.version, row.saved_at) >= (saved.version, saved.saved_at):
         return 0
     clash = connection.execute(select(O.c.uid).where(O.c.username == saved.username,
                                                      O.c.uid != saved.officer_id)).first()
@@ -307,7 +310,8 @@ def apply_saved(connection: Connection, saved: Any) -> int:
         raise OfficerAside(f"Tên đăng nhập «{saved.username}» đã dùng cho một tài khoản khác trên máy này.")
     values = {"username": saved.username, "full_name": saved.full_name, "title": saved.title,
               "roles": list(saved.roles), "active": saved.active, "password_hash": saved.password_hash,
-              "must_change": saved.must_change, "saved_at": saved.saved_at, "saved_by": "đồng bộ"}
+              "must_change": saved.must_change, "saved_at": saved.saved_at, "saved_by": "đồng bộ",
+              "version": saved.version}
     if row is None:
         connection.execute(insert(O).values(uid=saved.officer_id, failed_count=0, locked_until=None, **values))
     else:

@@ -299,6 +299,7 @@ class Officer(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
     saved_by: Mapped[str] = mapped_column(String(120), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # one up per save, everywhere
 
 
 class DailyCounter(Base):

@@ -202,8 +202,9 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column()
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change: Mapped[bool] = mapped_column(server_default="0")
-    saved_at: Mapped[str] = mapped_column(String(40))  # wire form: compared as text, newest wins
+    saved_at: Mapped[str] = mapped_column(String(40))  # wire form: compared as text after the version
     saved_by: Mapped[str] = mapped_column(String(120), server_default="")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # one up per save; the highest wins
 
 
 class AdminToken(Base):

@@ -36,24 +36,25 @@ def _stamp(instant: datetime) -> str:
 def _columns(saved: OfficerSaved) -> dict[str, Any]:
     return {"username": saved.username, "full_name": saved.full_name, "title": saved.title,
             "roles": list(saved.roles), "active": saved.active, "password_hash": saved.password_hash,
-            "must_change": saved.must_change, "saved_at": _stamp(saved.saved_at)}
+            "must_change": saved.must_change, "saved_at": _stamp(saved.saved_at), "version": saved.version}
 
 
 def save_from_device(connection: Connection, agency_id: str, saved: OfficerSaved, actor: str) -> None:
-    """An account a desk saved. The newest `saved_at` wins (an older save is still passed on: every
-    desk applies the same rule, so all end with the same account). A username is one account per
+    """An account a desk saved. The highest (version, saved_at) wins (an older save is still passed
+    on: every desk applies the same rule, so all end with the same account). A username is one account per
     commune: a second account under it is a conflict the saving desk is told about."""
     clash = connection.execute(select(OT.c.uid).where(
         OT.c.agency_id == agency_id, OT.c.username == saved.username, OT.c.uid != saved.officer_id)).first()
     if clash is not None:
         raise OfficerConflict(f"Tên đăng nhập «{saved.username}» đã dùng cho một tài khoản khác của xã.")
-    row = connection.execute(select(OT.c.agency_id, OT.c.saved_at).where(OT.c.uid == saved.officer_id)).first()
+    row = connection.execute(select(OT.c.agency_id, OT.c.saved_at, OT.c.version).where(
+        OT.c.uid == saved.officer_id)).first()
     if row is not None and row.agency_id != agency_id:
         raise OfficerConflict("Tài khoản này thuộc một xã khác.", code="wrong_agency")
     values = {**_columns(saved), "saved_by": actor}
     if row is None:
         connection.execute(insert(OT).values(uid=saved.officer_id, agency_id=agency_id, **values))
-    elif row.saved_at < values["saved_at"]:
+    elif (row.version, row.saved_at) < (values["version"], values["saved_at"]):
         connection.execute(update(OT).where(OT.c.uid == saved.officer_id).values(**values))
 
 
@@ -89,7 +90,7 @@ def reset_password(engine: Engine, agency_id: str, username: str, admin: str,
                            "(hoặc máy trạm chưa đồng bộ tài khoản lên).")
         saved = OfficerSaved(officer_id=row.uid, username=row.username, full_name=row.full_name, title=row.title,
                              roles=list(row.roles), active=row.active, password_hash=hashed, must_change=True,
-                             saved_at=datetime.now(UTC))
+                             saved_at=datetime.now(UTC), version=row.version + 1)
         connection.execute(update(OT).where(OT.c.uid == row.uid).values(**_columns(saved), saved_by=admin))
         if connection.dialect.name == "postgresql":  # change rows numbered in commit order
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")

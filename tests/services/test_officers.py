@@ -219,3 +219,8 @@ def test_pulled_saves_newest_wins(desk, clock):
         assert officers.apply_saved(connection, older) == 0
     logged = officers.login(desk, "lan.nt", "moi-tu-hub-1")
     assert logged.must_change and logged.officer.roles == (Role.HEAD,)
+    # A later save from a desk whose clock is a day behind still wins: it counts one version up.
+    later = newer.model_copy(update={"roles": ["tiep_nhan"], "version": 2, "saved_at": desk.now() - timedelta(days=1)})
+    with desk.write() as connection:
+        assert officers.apply_saved(connection, later) == 1
+    assert officers.login(desk, "lan.nt", "moi-tu-hub-1").officer.roles == (Role.RECEPTION,)

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("locked_until", app.store.types.UtcDateTime(), nullable=True),
         sa.Column("saved_at", app.store.types.UtcDateTime(), nullable=False),
         sa.Column("saved_by", sa.String(length=120), nullable=False, server_default=""),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("uid"),
         sa.UniqueConstraint("username"),

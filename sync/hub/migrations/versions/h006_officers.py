@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("must_change", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("saved_at", sa.String(length=40), nullable=False),
         sa.Column("saved_by", sa.String(length=120), nullable=False, server_default=""),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
         sa.PrimaryKeyConstraint("uid"),
         sa.UniqueConstraint("agency_id", "username", name="uq_officer_agency_username"),
     )
