@@ -101,14 +101,17 @@ class ReceiptDialog(SubmitDialog):
         self.replacing = replacing
         self.setWindowTitle("Hủy và lập biên lai thay thế" if replacing else "Lập biên lai thu phí, lệ phí")
         form = QFormLayout()
-        form.addRow(QLabel(f"<b>{prefill.title}</b>", wordWrap=True))
-        self.numbers = QLabel(wordWrap=True)
+        form.addRow(QLabel(f"<b>{escape(prefill.title)}</b>"))
+        # Both numbers, each on its own line (no wrapping: a wrapped label is cut in a form's row).
+        self.old_number, self.new_number = QLabel(), QLabel()
         self.reason = QLineEdit(maxLength=VOID_REASON_MAX)
         if replacing:
-            self.numbers.setText(
-                f"Biên lai bị hủy: <b>{replacing.old_label}</b> ({format_vnd(replacing.old_amount)}) → "
-                f"biên lai thay thế: <b>{replacing.new_label or 'chưa có số (hãy nhập dải số mới)'}</b>")
-            form.addRow(self.numbers)
+            self.old_number.setText(f"<b>{escape(replacing.old_label)}</b> ({format_vnd(replacing.old_amount)}), "
+                                    "giữ số, ghi là đã hủy")
+            self.new_number.setText(f"→ <b>{escape(replacing.new_label)}</b>" if replacing.new_label
+                                    else "→ chưa có số: hãy nhập dải số mới")
+            form.addRow("Biên lai bị hủy", self.old_number)
+            form.addRow("Biên lai thay thế", self.new_number)
             self._row(form, "&Lý do hủy", self.reason)
         self.payer = QLineEdit(prefill.payer_name, maxLength=LIMITS["owner_name"].max_chars)
         self.fee = QLineEdit(prefill.fee_name, maxLength=FEE_NAME_MAX)

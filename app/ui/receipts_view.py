@@ -148,8 +148,10 @@ class VoidDialog(SubmitDialog):
         self.setWindowTitle("Hủy biên lai")
         self.reason = QLineEdit(maxLength=VOID_REASON_MAX)
         form = QFormLayout()
-        form.addRow(QLabel(f"Hủy biên lai <b>{label}</b> ({format_vnd(line.amount)}); "
-                           "số biên lai được giữ lại, ghi là đã hủy.", wordWrap=True))
+        # Short rows, no wrapping: a wrapped label is cut in a form's row.
+        form.addRow("Biên lai", QLabel(f"<b>{escape(label)}</b> ({format_vnd(line.amount)}), người nộp "
+                                       f"{escape(line.payer_name)}"))
+        form.addRow("", QLabel("Số biên lai được giữ lại, ghi là đã hủy; tiền không còn tính vào ngày."))
         label = QLabel("&Lý do hủy")
         label.setBuddy(self.reason)
         form.addRow(label, self.reason)

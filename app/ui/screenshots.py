@@ -53,7 +53,7 @@ def main() -> None:
     window = MainWindow(desk)
     window.resize(1366, 740)
     window.show()
-    steps = [_reception, _list, _detail, _preview, _receipts, _settings, _holidays, _sync, _first_run]
+    steps = [_reception, _list, _detail, _preview, _receipts, _receipt_replace, _settings, _holidays, _sync, _first_run]
 
     def next_step() -> None:
         if not steps:
@@ -105,6 +105,24 @@ def _receipts(window: MainWindow) -> None:
     if last.table.rowCount() == 0:  # a day off today: the demo's last working day has receipts
         last.day.setDate(last.day.date().addDays(-2))
     QTimer.singleShot(300, lambda: _save(window, "desk-receipts.png"))
+
+
+def _receipt_replace(window: MainWindow) -> None:
+    """Void-and-replace: both numbers, the corrected amount typed over the wrong one (not confirmed)."""
+    view = window.receipts
+    view.table.selectRow(min(1, view.table.rowCount() - 1))
+    view.void_selected(replace=True)
+
+    def shoot() -> None:
+        dialog = view.dialog
+        if dialog is None:  # the next number is read on the database worker
+            QTimer.singleShot(200, shoot)
+            return
+        dialog.reason.setText("Ghi sai số tiền (5 trang thay vì 3 trang)")
+        dialog.amount.setText("18.000")
+        QTimer.singleShot(300, lambda: (_save(dialog, "desk-receipt-replace.png"), dialog.reject()))
+
+    QTimer.singleShot(300, shoot)
 
 
 def _settings(window: MainWindow) -> None:

@@ -183,8 +183,8 @@ def test_void_and_replace_with_a_corrected_amount(qtbot, view, desk, printed):
     alt(qtbot, view, Qt.Key.Key_T)
     dialog = active_dialog(qtbot, view)
     # Both numbers: the wrong one (voided) and the one the replacement takes.
-    assert "AA/26T số 0000004</b> (21.000 đ) → biên lai thay thế: <b>01BLP0-001 AA/26T số 0000005" \
-        in dialog.numbers.text()
+    assert dialog.old_number.text() == "<b>01BLP0-001 AA/26T số 0000004</b> (21.000 đ), giữ số, ghi là đã hủy"
+    assert dialog.new_number.text() == "→ <b>01BLP0-001 AA/26T số 0000005</b>"
     assert dialog.payer.text() == "Đỗ Thị Mai" and dialog.amount.text() == "21.000" and dialog.reason.hasFocus()
     types(dialog.reason, "Ghi sai số tiền")
     type_into(qtbot, dialog.amount, "12.000")
