@@ -31,7 +31,9 @@ PAYLOAD_VERSION = 1
 def _printable_nfc(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         raise ValueError("not NFC")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text):
+    # isprintable() is False for every Cc, Cs, Co and Cn character (and for some allowed ones, such as
+    # a no-break space): when it says True the per-character look-up, most of a first sync's parsing, is skipped.
+    if not text.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text):
         raise ValueError("control or unassigned character")
     return text
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.codes import parse_dossier_code
@@ -25,7 +25,6 @@ from app.core.errors import DeskError
 from app.services.catalogue import seed_catalogue, version_in_force
 from app.services.desk import Desk
 from app.services.dossier_state import columns_of, state_of
-from app.services.ereceipts import apply_transmission
 from app.services.officers import apply_saved as apply_officer
 from app.services.outbox import event_row
 from app.services.reception import search_text
@@ -35,7 +34,7 @@ from app.store.models import Dossier, DossierDocument, Outbox, PulledAside, Rece
 from app.store.models import Event as EventRow
 from sync.canonical import canonical_json
 from sync.ops import HUB_CHANGES, Event, Finished, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
-from sync.steps import STATE_COLUMNS, advance, check_claim, received_state
+from sync.steps import STATE_COLUMNS, DossierState, advance, check_claim, received_state
 
 log = logging.getLogger(__name__)
 D, DD, E, OB, R, S = (Dossier.__table__, DossierDocument.__table__, EventRow.__table__, Outbox.__table__,
@@ -132,9 +131,9 @@ def _step(page: PageContext, event: Event) -> None:
     after = advance(state_of(row), event)
     check_claim(event, after)
     c.execute(UPDATE_STATE, {"did": row.id, "at": event.device_time, **columns_of(after)})
-    if isinstance(event, Finished):  # what the reports read of the result (issue 13)
-        c.execute(update(D).where(D.c.id == row.id).values(
-            result_digitised=int(event.result_digitised), result_code=event.result_code))
+    extra = _step_columns(event)
+    if extra:
+        c.execute(update(D).where(D.c.id == row.id).values(**extra))
 
 
 def _pulled_series(connection: Connection, issued: ReceiptIssued) -> int:
@@ -189,6 +188,8 @@ def _record(page: PageContext, change: dict[str, Any]) -> int:
     if entity == "officer":  # an account saved on another desk, or reset at the hub
         return apply_officer(page.connection, parse_payload(kind, entity, change["entity_id"], payload))
     if kind in HUB_CHANGES:  # written by the hub itself (an e-receipt's delivery state), never by a device
+        from app.services.ereceipts import apply_transmission  # the e-receipt stack loads when needed
+
         return apply_transmission(page.connection, payload)
     typed = parse_payload(kind, entity, change["entity_id"], payload)
     actor = str(change.get("actor") or payload.get("actor") or "")
@@ -217,36 +218,246 @@ def _set_aside(page: PageContext, change: dict[str, Any], code: str, reason: str
 
 
 @contextmanager
-def _savepoint(connection: Connection) -> Iterator[None]:
-    """One change, all or nothing, inside the page's transaction. Said to SQLite directly: SQLAlchemy's
-    nested transactions cost more than the change itself on a first sync of tens of thousands."""
-    connection.exec_driver_sql("SAVEPOINT pulled_change")
+def _savepoint(connection: Connection, name: str = "pulled_change") -> Iterator[None]:
+    """One change (or one batch), all or nothing, inside the page's transaction. Said to SQLite directly:
+    SQLAlchemy's nested transactions cost more than the change itself on a first sync of tens of thousands."""
+    connection.exec_driver_sql(f"SAVEPOINT {name}")
     try:
         yield
     except BaseException:
-        connection.exec_driver_sql("ROLLBACK TO pulled_change")
-        connection.exec_driver_sql("RELEASE pulled_change")
+        connection.exec_driver_sql(f"ROLLBACK TO {name}")
+        connection.exec_driver_sql(f"RELEASE {name}")
         raise
-    connection.exec_driver_sql("RELEASE pulled_change")
+    connection.exec_driver_sql(f"RELEASE {name}")
+
+
+def _step_columns(event: Event) -> dict[str, Any]:
+    """Columns a step sets besides the step table's state (what the reports read of a result, issue 13)."""
+    if isinstance(event, Finished):
+        return {"result_digitised": int(event.result_digitised), "result_code": event.result_code}
+    return {}
+
+
+@dataclass
+class _Known:
+    """A dossier as the page has left it so far: its row id, its state, and what to write."""
+
+    id: int
+    state: DossierState
+    row: dict[str, Any] | None = None  # a dossier new in this page: its whole row, written once at the end
+    updated_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    moved: bool = False
+
+
+def _chunks(values: Sequence[str], size: int = 900) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class _Batch:
+    """The dossier changes of a run of the page, applied set-based: what the page needs is read in
+    a few queries, each change runs through the same step table in memory (refusals set aside
+    exactly as the per-change path does), and the rows go in with one executemany per table."""
+
+    def __init__(self, page: PageContext, parsed: list[tuple[dict[str, Any], Event | OpInvalid]]) -> None:
+        self.page, self.parsed, c = page, parsed, page.connection
+        typed_only = [(change, typed) for change, typed in parsed if isinstance(typed, Event)]
+        uids = sorted({typed.dossier_id for _, typed in typed_only})
+        self.known: dict[str, _Known] = {}
+        for part in _chunks(uids):
+            for row in c.execute(select(D).where(D.c.uid.in_(part))):
+                self.known[row.uid] = _Known(row.id, state_of(row))
+        codes = sorted({typed.code for _, typed in typed_only if isinstance(typed, Received)})
+        self.codes: set[str] = set()
+        for part in _chunks(codes):
+            self.codes.update(c.execute(select(D.c.code).where(D.c.code.in_(part))).scalars())
+        events = sorted({typed.event_id for _, typed in typed_only})
+        self.events: set[str] = set()
+        for part in _chunks(events):
+            self.events.update(c.execute(select(E.c.uid).where(E.c.uid.in_(part))).scalars())
+        self.pending: set[str] = set()
+        for part in _chunks(uids):
+            self.pending.update(c.execute(select(OB.c.entity_id).where(
+                OB.c.entity_id.in_(part), OB.c.state != "sent").distinct()).scalars())
+        self.next_id = (c.execute(select(func.max(D.c.id))).scalar() or 0) + 1
+        self.documents: list[dict[str, Any]] = []
+        self.event_rows: list[dict[str, Any]] = []
+        self.counters: dict[tuple[str, int], int] = {}
+
+    def run(self) -> int:
+        applied = 0
+        for change, typed in self.parsed:  # in page order, set-aside rows included
+            if isinstance(typed, OpInvalid):
+                _set_aside(self.page, change, typed.code, typed.message)
+                continue
+            try:
+                if isinstance(typed, Received):
+                    self._received(typed)
+                else:
+                    self._step(typed)
+                applied += 1
+            except DeskError as refused:
+                _set_aside(self.page, change, refused.code, refused.message)
+        self._write()
+        return applied
+
+    def _event(self, dossier_id: int, event: Event) -> None:
+        self.events.add(event.event_id)
+        self.event_rows.append(event_row(dossier_id, event, event.wire()))
+
+    def _received(self, event: Received) -> None:
+        if event.dossier_id in self.known:
+            return
+        if event.code in self.codes:
+            raise SetAside("Mã hồ sơ đã được dùng cho một hồ sơ khác trên máy này.", code="code_taken")
+        state = received_state(event)
+        check_claim(event, state)
+        row = {"id": self.next_id, **_dossier_row(event, _version_id(self.page, event))}
+        self.known[event.dossier_id] = _Known(self.next_id, state, row=row, updated_at=event.device_time)
+        self.next_id += 1
+        self.codes.add(event.code)
+        code = parse_dossier_code(event.code)  # never hand out a code that now exists here
+        key = (code.day.isoformat(), code.workstation)
+        self.counters[key] = max(self.counters.get(key, 0), code.sequence % 1000)
+        self.documents.extend({"dossier_id": row["id"], "position": i, "name": d.name, "form": d.form,
+                               "quantity": d.quantity} for i, d in enumerate(event.documents, start=1))
+        if event.event_id not in self.events:
+            self._event(row["id"], event)
+
+    def _step(self, event: Event) -> None:
+        known = self.known.get(event.dossier_id)
+        if known is None:
+            raise SetAside("Máy này chưa có hồ sơ của bước này.", code="unknown_dossier")
+        if event.event_id in self.events:
+            return
+        if event.dossier_id in self.pending:
+            self._event(known.id, event)
+            return  # local steps not yet accepted upstream are never overwritten; the history keeps this one
+        after = advance(known.state, event)
+        check_claim(event, after)  # refused before anything is staged: nothing of it is written
+        self._event(known.id, event)
+        known.state, known.updated_at, known.moved = after, event.device_time, True
+        known.extra.update(_step_columns(event))
+
+    def _write(self) -> None:
+        c = self.page.connection
+        new = [{**DOSSIER_DEFAULTS, **k.row, **columns_of(k.state), "updated_at": k.updated_at, **k.extra}
+               for k in self.known.values() if k.row is not None]
+        for rows in _grouped(new):
+            _raw_many(c, INSERT_DOSSIER, rows)
+        if self.documents:
+            _raw_many(c, INSERT_DOCUMENT, self.documents)
+        if self.event_rows:
+            _raw_many(c, INSERT_EVENT, self.event_rows)
+        if self.counters:
+            c.execute(RAISE_COUNTER, [{"day": day, "ws": ws, "n": n} for (day, ws), n in self.counters.items()])
+        moved = [k for k in self.known.values() if k.row is None and k.moved]
+        if moved:
+            _raw_many(c, UPDATE_STATE, [{"did": k.id, "at": k.updated_at, **columns_of(k.state)} for k in moved])
+        for rows in _grouped([{"did": k.id, **k.extra} for k in moved if k.extra]):
+            c.execute(update(D).where(D.c.id == bindparam("did")).values(
+                {name: bindparam(name) for name in rows[0] if name != "did"}), rows)
+
+
+class _Raw:
+    """A constant INSERT or UPDATE said to sqlite3 with one executemany. SQLAlchemy's per-row parameter
+    handling costs more than SQLite's own work on a first sync; the column types' bind processors
+    (UTC instants, JSON) still convert every value, so the rows stored are the same."""
+
+    def __init__(self, statement: Any, keys: Sequence[str], dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup or ())
+        self.processors = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                                for name in self.names)
+
+    def run(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
+        pairs = tuple(zip(self.names, self.processors, strict=True))
+        connection.exec_driver_sql(self.sql, [tuple(process(row[name]) if process else row[name]
+                                                    for name, process in pairs) for row in rows])
+
+
+_RAW: dict[tuple[int, tuple[str, ...]], _Raw] = {}
+
+
+def _raw_many(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+    """executemany through `_Raw`, compiled once per statement and set of columns."""
+    keys = tuple(rows[0])
+    key = (id(statement), keys)
+    if key not in _RAW:
+        _RAW[key] = _Raw(statement, keys, connection.dialect)
+    _RAW[key].run(connection, rows)
+
+
+# What an INSERT through SQLAlchemy fills in for a column the row leaves out (scalar defaults).
+DOSSIER_DEFAULTS = {c.name: c.default.arg for c in D.c if c.default is not None and c.default.is_scalar}
+
+
+def _grouped(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows with the same columns together: one executemany each."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return list(groups.values())
+
+
+def _apply_one(page: PageContext, change: dict[str, Any]) -> int:
+    """One change in its own savepoint; what cannot be applied is set aside with its reason."""
+    try:
+        with _savepoint(page.connection):
+            return _record(page, change)
+    except OpInvalid as invalid:
+        _set_aside(page, change, invalid.code, invalid.message)
+    except DeskError as refused:
+        _set_aside(page, change, refused.code, refused.message)
+    except (SQLAlchemyError, KeyError, TypeError, ValueError) as error:
+        log.exception("pulled change %s could not be applied", change.get("seq"))
+        _set_aside(page, change, "unexpected", f"Lỗi không mong đợi: {type(error).__name__}")
+    return 0
+
+
+def _apply_run(page: PageContext, run: list[dict[str, Any]]) -> int:
+    """A run of dossier changes: set-based in one savepoint; if that fails for any reason the
+    per-change path applies the run again, each change in its own savepoint."""
+    if not run:
+        return 0
+    try:
+        with _savepoint(page.connection, "pulled_batch"):
+            parsed: list[tuple[dict[str, Any], Event | OpInvalid]] = []
+            for change in run:
+                try:
+                    typed = parse_payload(change["kind"], change["entity"], change["entity_id"], change["payload"])
+                except OpInvalid as invalid:
+                    parsed.append((change, invalid))
+                    continue
+                if not isinstance(typed, Event):
+                    raise TypeError(f"not a dossier step: {change['kind']}")
+                parsed.append((change, typed))
+            return _Batch(page, parsed).run()
+    except Exception as error:  # any failure at all: the careful path below decides change by change
+        log.warning("pulled page: set-based apply failed (%s), applying change by change", type(error).__name__)
+        return sum(_apply_one(page, change) for change in run)
 
 
 def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) -> int:
     """One page of others' changes and the new cursor, in one transaction: the cursor is never
-    ahead of what was applied or set aside. Returns how many changes were applied."""
+    ahead of what was applied or set aside. Returns how many changes were applied.
+
+    Runs of dossier changes (nearly all of a first sync) go set-based (`_Batch`); everything else,
+    and any run whose batch fails, goes change by change, each in its own savepoint, in page order."""
     applied = 0
     with desk.write() as connection:
         page = PageContext(desk, connection, {})
+        run: list[dict[str, Any]] = []
         for change in changes:
-            try:
-                with _savepoint(connection):
-                    applied += _record(page, change)
-            except OpInvalid as invalid:
-                _set_aside(page, change, invalid.code, invalid.message)
-            except DeskError as refused:
-                _set_aside(page, change, refused.code, refused.message)
-            except (SQLAlchemyError, KeyError, TypeError, ValueError) as error:
-                log.exception("pulled change %s could not be applied", change.get("seq"))
-                _set_aside(page, change, "unexpected", f"Lỗi không mong đợi: {type(error).__name__}")
+            if change.get("entity") == "dossier" and change.get("kind") not in HUB_CHANGES:
+                run.append(change)
+                continue
+            applied += _apply_run(page, run)
+            run = []
+            applied += _apply_one(page, change)
+        applied += _apply_run(page, run)
         save_settings(connection, sync_cursor=next_cursor)
     desk.forget_cached()
     return applied

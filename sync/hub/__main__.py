@@ -1,6 +1,6 @@
 """`python -m sync.hub`: run the reference upstream server and administer it.
 
-    python -m sync.hub serve [--db URL] [--host 127.0.0.1] [--port 8470] [--transmit-to PROVIDER_URL]
+    python -m sync.hub serve [--db URL] [--host 127.0.0.1] [--port 8470] [--workers N] [--transmit-to PROVIDER_URL]
     python -m sync.hub transmit --provider URL [--once]   # e-receipts to the tax authority's provider
     python -m sync.hub create-code --agency-id 000.17.22.H56 --commune "Xã Quảng Phú" --workstation 2
     python -m sync.hub devices
@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
     serve.add_argument("--blobs", default="hub-blobs", help="thư mục lưu tệp đính kèm (bản quét)")
+    serve.add_argument("--workers", type=int, default=1, help="số tiến trình xử lý cùng một địa chỉ (cấp tỉnh: "
+                                                              "PostgreSQL và 2–4 tiến trình mỗi lõi CPU)")
     serve.add_argument("--transmit-to", metavar="URL", help="hub nhỏ: gửi biên lai điện tử ngay trong tiến trình "
                                                               "này tới tổ chức truyền nhận ở địa chỉ URL")
     serve.add_argument("--transmit-interval", type=float, default=30.0, help="số giây giữa hai lượt gửi (mặc định 30)")
@@ -72,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     day.add_argument("--kind", choices=["off", "work", "clear"], required=True)
     day.add_argument("--name", default="")
     day.add_argument("--agency-id")
+    reset = sub.add_parser("reset-password", help="cấp lại mật khẩu cho một cán bộ của xã (phải đổi khi đăng nhập)")
+    reset.add_argument("--agency-id", required=True)
+    reset.add_argument("--username", required=True, help="tên đăng nhập của cán bộ")
+    reset.add_argument("--admin", default="quản trị cấp trên", help="người cấp lại (ghi vào nhật ký)")
+    officers = sub.add_parser("officers", help="liệt kê tài khoản cán bộ của một xã")
+    officers.add_argument("--agency-id", required=True)
     gone = sub.add_parser("revoke", help="thu hồi quyền đồng bộ của một máy trạm")
     gone.add_argument("device_id")
     args = parser.parse_args(argv)
@@ -156,6 +164,18 @@ def main(argv: list[str] | None = None) -> int:
 
             count = publish_day(engine, date.fromisoformat(args.date), args.kind, args.name, args.agency_id)
             print(f"Đã công bố cho {count} xã.")
+        elif args.command == "reset-password":
+            from sync.hub.officers import reset_password
+
+            password = reset_password(engine, args.agency_id, args.username, args.admin)
+            print(f"Mật khẩu tạm của {args.username}: {password}\nCán bộ đăng nhập bằng mật khẩu này (sau lần đồng bộ "
+                  "tới của máy trạm) rồi đặt mật khẩu mới. Mật khẩu tạm chỉ hiện lần này.")
+        elif args.command == "officers":
+            from sync.hub.officers import list_officers
+
+            for o in list_officers(engine, args.agency_id):
+                state = "hoạt động" if o["active"] else "ngừng"
+                print(f"{o['username']}\t{o['full_name']}\t{', '.join(o['roles'])}\t{state}")
         elif args.command == "revoke":
             revoke(engine, args.device_id)
             print("Đã thu hồi.")
