@@ -84,7 +84,7 @@ def main() -> None:
            days=days, ops=verdict.ops, rows_compared=verdict.rows, command_cpu_s=round(cmd, 3),
            command_wall_s=round(median(command), 3), verify_cpu_s=round(alone, 3),
            verify_wall_s=round(median(inproc), 3), raw_read_cpu_s=round(base, 3), raw_rows=rows,
-           load_average=round(load, 1), target_s=TARGET_S)
+           load_average=round(load, 1), target_s=TARGET_S, ratio=f"×{alone / base:.1f}", ok=cmd <= TARGET_S)
 
 
 if __name__ == "__main__":

@@ -184,9 +184,11 @@ def ensure_keys(desk: Desk) -> Keys:
     settings = desk.settings()
     if settings.backup_key_id and settings.backup_recovery_public:
         os_key = _keyring_get(settings.backup_key_id)
-        if os_key is None:
-            raise BackupError("Không tìm thấy khóa sao lưu trong kho mật khẩu của máy này. " + NO_KEYRING)
-        return Keys(settings.backup_key_id, os_key, settings.backup_recovery_public)
+        if os_key is not None:
+            return Keys(settings.backup_key_id, os_key, settings.backup_recovery_public)
+        # The credential store lost the key (a new Windows profile, a restored PC): start a new key and
+        # recovery key, shown once like the first; older backups still open with the old recovery key.
+        log.warning("backup key %s missing from the credential store; making a new one", settings.backup_key_id)
     key_id, os_key = str(uuid.uuid4()), AESGCM.generate_key(bit_length=256)
     private = X25519PrivateKey.generate()
     public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

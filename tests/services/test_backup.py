@@ -139,3 +139,14 @@ def test_the_daily_check_and_pruning_on_the_folder(desk, tmp_path):
     removed = take_backup(desk, folder).removed
     left = sorted(p.name for p in folder.glob("*.mcbk"))
     assert removed and len(left) <= 7 + 4 + 12 and stranger.exists()
+
+
+def test_a_lost_backup_key_starts_a_new_recovery_key(desk, tmp_path):
+    """A new Windows profile has an empty credential store: the next backup makes a new key and shows a
+    new recovery key once; the old backups still open with the old recovery key."""
+    first = take_backup(desk, tmp_path / "usb")
+    keyring.delete_password(SERVICE, desk.settings().backup_key_id)
+    second = take_backup(desk, tmp_path / "usb2")
+    assert second.recovery_key and second.recovery_key != first.recovery_key
+    assert decrypt_backup(first.path, first.recovery_key)[1].startswith(b"SQLite format 3")
+    assert decrypt_backup(second.path)[1].startswith(b"SQLite format 3")
