@@ -25,11 +25,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _administrator(desk: object) -> None:
+    from app.core.permissions import Perm
+
+    desk.require(Perm.SETTINGS)  # type: ignore[attr-defined]
+
+
 def cmd_export_person(args: argparse.Namespace) -> int:
     from app.cli import _desk
     from app.services.personal_data import export_person
 
-    with _desk(args) as desk:
+    with _desk(args, act=True) as desk:  # everything about a citizen: an administrator, logged in
+        _administrator(desk)
         exported = export_person(desk, args.cccd, args.out, pdf=args.pdf)
     print(exported.message)
     return 0
@@ -41,7 +48,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from app.services.clock import show
     from app.services.personal_data import expired_dossiers, purge_expired
 
-    with _desk(args) as desk:
+    with _desk(args, act=args.purge) as desk:  # listing reads codes only; a purge is an administrator's act
         years = args.years if args.years is not None else desk.settings().retention_years
         if years <= 0:
             print("Chưa đặt thời hạn lưu dữ liệu cá nhân: dùng --years N hoặc cài đặt «retention_years».",

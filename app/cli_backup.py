@@ -11,9 +11,11 @@ AddCommand = Callable[[str, str], argparse.ArgumentParser]
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from app.cli import _desk
+    from app.core.permissions import Perm
     from app.services.backup import take_backup
 
-    with _desk(args) as desk:
+    with _desk(args, act=True) as desk:  # a copy of everything: an administrator, logged in
+        desk.require(Perm.SETTINGS)
         done = take_backup(desk, Path(args.to) if args.to else None)
     print(done.message)
     return 0

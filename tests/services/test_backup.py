@@ -150,3 +150,19 @@ def test_a_lost_backup_key_starts_a_new_recovery_key(desk, tmp_path):
     assert second.recovery_key and second.recovery_key != first.recovery_key
     assert decrypt_backup(first.path, first.recovery_key)[1].startswith(b"SQLite format 3")
     assert decrypt_backup(second.path)[1].startswith(b"SQLite format 3")
+
+
+def test_the_backup_command_needs_an_administrator(desk, db_path, tmp_path, capsys, monkeypatch):
+    from app.cli import main
+    from app.services.officers import create_first_admin
+
+    create_first_admin(desk, username="admin", full_name="Trần Văn Quản", password="quan-tri-123")
+    receive_dossier(desk, birth())
+    desk.db.dispose()
+    usb = tmp_path / "usb"
+    assert main(["--db", str(db_path), "backup", "--to", str(usb)]) == 2
+    assert "đăng nhập" in capsys.readouterr().err and not usb.exists()
+    monkeypatch.setenv("MOTCUA_PASSWORD", "quan-tri-123")
+    assert main(["--db", str(db_path), "--user", "admin", "backup", "--to", str(usb)]) == 0
+    out = capsys.readouterr().out
+    assert "Đã sao lưu vào" in out and "KHÓA KHÔI PHỤC" in out and len(list(usb.glob("*.mcbk"))) == 1

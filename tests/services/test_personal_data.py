@@ -16,6 +16,7 @@ from app.core.receipts import SeriesSpec
 from app.services.audit import verify_chain
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
+from app.services.officers import create_first_admin
 from app.services.personal_data import PURGED_NAME, expired_dossiers, purge_expired
 from app.services.processing import refuse, withdraw
 from app.services.queries import search_dossiers
@@ -54,7 +55,8 @@ def _receive_for(desk, cccd, name, maker=copy_cert):
     return receive_dossier(desk, maker(name=name, owner_id_number=cccd))
 
 
-def test_export_everything_held_about_one_citizen(desk, db_path, tmp_path, capsys):
+def test_export_everything_held_about_one_citizen(desk, db_path, tmp_path, capsys, monkeypatch):
+    create_first_admin(desk, username="admin", full_name="Trần Văn Quản", password="quan-tri-123")
     add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 100))
     first = _receive_for(desk, CCCD_DUC, "Nguyễn Văn Đức")
     issue_receipt(desk, dossier_uid=first.uid)
@@ -62,7 +64,10 @@ def test_export_everything_held_about_one_citizen(desk, db_path, tmp_path, capsy
     _receive_for(desk, "001200012345", "Phạm Thị Người Khác")
     desk.db.dispose()
     out, pdf = tmp_path / "duc.json", tmp_path / "duc.pdf"
-    code = main(["--db", str(db_path), "export-person", "--cccd", CCCD_DUC, "--out", str(out), "--pdf", str(pdf)])
+    args = ["--db", str(db_path), "export-person", "--cccd", CCCD_DUC, "--out", str(out), "--pdf", str(pdf)]
+    assert main(args) == 2 and "đăng nhập" in capsys.readouterr().err  # personal data: never without a login
+    monkeypatch.setenv("MOTCUA_PASSWORD", "quan-tri-123")
+    code = main([*args, "--user", "admin"])
     assert code == 0 and "Đã xuất 2 hồ sơ" in capsys.readouterr().out
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["cccd"] == CCCD_DUC and len(record["dossiers"]) == 2
@@ -76,7 +81,7 @@ def test_export_everything_held_about_one_citizen(desk, db_path, tmp_path, capsy
         assert (out.stat().st_mode & 0o777) == 0o600
     # A mistyped number is refused plainly and writes nothing.
     bad = tmp_path / "sai.json"
-    assert main(["--db", str(db_path), "export-person", "--cccd", "12345", "--out", str(bad)]) == 2
+    assert main(["--db", str(db_path), "--user", "admin", "export-person", "--cccd", "12345", "--out", str(bad)]) == 2
     assert "12 chữ số" in capsys.readouterr().err and not bad.exists()
 
 
