@@ -308,7 +308,9 @@ def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars
     in large type under it; the copy's label ("Liên 1: Lưu") at the right."""
     bars = bars or barcode(code)
     left_width = bars.width + 1 * mm
-    label = Paragraph(f"<i>({esc(copy_label)})</i>", styles.right_small) if copy_label else ""
+    italic = tt2ps(ps2tt(styles.right_small.fontName)[0], 0, 1)
+    label = Runs([(f"({_words(copy_label)})", italic)], styles.right_small,
+                 f"<i>({esc(copy_label)})</i>") if copy_label else ""
     table = Table([[bars, label], [OneLine(f"Mã hồ sơ: {code}", styles.code), ""]],
                   colWidths=[left_width, width - left_width])
     table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "LEFT"),

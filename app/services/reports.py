@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
@@ -26,9 +26,10 @@ from app.core.wording import date_line
 from app.services.clock import to_local
 from app.services.desk import Desk
 from app.services.settings import DeskSettings
-from forms.page import Letterhead
-from forms.report_766 import FeeTable, IndicatorLine, LateLine, ResultsData, render_results, results_xlsx
-from forms.report_ii06a import Ii06aData, ii06a_xlsx, render_ii06a
+
+if TYPE_CHECKING:  # the forms (ReportLab, openpyxl) load when a report is printed, not at the desk's start-up
+    from forms.report_766 import ResultsData
+    from forms.report_ii06a import Ii06aData
 
 NO_RESULT = f"({int(Status.REFUSED)}, {int(Status.WITHDRAWN)}, {int(Status.STOPPED)})"
 
@@ -265,6 +266,8 @@ def _signing_day(full: FullReport) -> date:
 
 
 def ii06a_data(full: FullReport, receiving_unit: str = RECEIVING_UNIT, preparer: str = "") -> Ii06aData:
+    from forms.report_ii06a import Ii06aData
+
     s = full.settings
     return Ii06aData(s.agency_name or s.commune_name, receiving_unit or RECEIVING_UNIT, full.period.label,
                      date_line(s.place_name, _signing_day(full)),
@@ -272,6 +275,9 @@ def ii06a_data(full: FullReport, receiving_unit: str = RECEIVING_UNIT, preparer:
 
 
 def results_data(full: FullReport, preparer: str = "") -> ResultsData:
+    from forms.page import Letterhead
+    from forms.report_766 import FeeTable, IndicatorLine, LateLine, ResultsData
+
     s = full.settings
     head = Letterhead(s.agency_name, s.office_name, date_line(s.place_name, _signing_day(full)))
     lines = tuple(IndicatorLine(i.code, i.name, i.numerator, i.denominator, i.rate, i.threshold, i.max_points,
@@ -286,6 +292,9 @@ def results_data(full: FullReport, preparer: str = "") -> ResultsData:
 
 def export(desk: Desk, period: Period, what: str, fmt: str, *, receiving_unit: str = RECEIVING_UNIT) -> bytes | str:
     """`what` is "ii06a" or "766"; `fmt` is "json", "xlsx" or "pdf". JSON comes back as text."""
+    from forms.report_766 import render_results, results_xlsx
+    from forms.report_ii06a import ii06a_xlsx, render_ii06a
+
     full = full_report(desk, period)
     if fmt == "json":
         return json.dumps(report_json(full, what), ensure_ascii=False, indent=2)
