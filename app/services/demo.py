@@ -88,8 +88,17 @@ def _form(rng: random.Random) -> ReceptionInput:
         code, person.name, owner_id_number=person.cccd, owner_birth_date=person.birth_date, owner_sex=person.sex,
         owner_address=person.address, owner_phone=person.phone if rng.random() < 0.8 else "",
         pages=rng.randint(1, 12), copies=rng.randint(1, 4), manual_fee=PROVINCIAL_FEES.get(code),
-        return_method="post" if rng.random() < 0.05 else "desk",
+        return_method="post" if rng.random() < 0.05 else "desk", **_report_facts(person.cccd),
     )
+
+
+def _report_facts(seed: str) -> dict[str, object]:
+    """What the reports read (issue 13): a fifth online, some paid online, scans, reused data. From a
+    generator of its own, so the demo's other draws (and what tests know of them) stay the same."""
+    extra = random.Random(seed)
+    online = extra.random() < 0.2
+    return {"channel": 2 if online else 1, "online_payment": extra.choice([1, 2]) if online else 0,
+            "docs_digitised": online or extra.random() < 0.3, "docs_reused": extra.random() < 0.15}
 
 
 def _walk(desk: Desk, clock: DemoClock, rng: random.Random, got: Received, owner: str, today: date) -> None:
@@ -109,7 +118,8 @@ def _walk(desk: Desk, clock: DemoClock, rng: random.Random, got: Received, owner
                 desk, got.uid, reason="Bản sao chưa rõ nét", missing_documents=["Bản sao giấy tờ tùy thân"])))
             steps.append((received + timedelta(days=1, hours=1), lambda: processing.receive_supplement(desk, got.uid)))
             finish_at += timedelta(days=1, hours=2)
-        steps.append((finish_at, lambda: processing.finish(desk, got.uid)))
+        digital = random.Random(got.uid).random() < 0.4  # an electronic result (issue 13), off the main draws
+        steps.append((finish_at, lambda: processing.finish(desk, got.uid, result_digitised=digital)))
         steps.append((finish_at + timedelta(hours=rng.uniform(0.2, 30)), lambda: processing.hand_over(
             desk, got.uid, receiver=owner)))
         if rng.random() < 0.6:

@@ -20,7 +20,17 @@ from sqlalchemy import Connection, text
 
 from app.core.lifecycle import Status
 from app.core.report_rules import LATENESS, rules_766
-from app.core.reporting import II06A_COLUMNS, Indicator, Period, Report, late_reason, score_all
+from app.core.reporting import (
+    DISLIKE,
+    II06A_COLUMNS,
+    INDICATOR_CODES,
+    Indicator,
+    Period,
+    Report,
+    empty_row,
+    late_reason,
+    score_all,
+)
 from app.core.vocabulary import RATINGS
 from app.core.wording import date_line
 from app.services.clock import to_local
@@ -45,73 +55,53 @@ def _late(at: str) -> str:
     return f"({at} > due_at OR supplement_count > {int(LATENESS['max_supplement_requests'])}{rescheduled})"
 
 
-# The dossiers of a period with their end of processing (`ended`), lĩnh vực and classification.
-# Two index ranges instead of an OR, so SQLite reads (finished_at IS NULL) and (finished_at >= start).
-_COLUMNS = ("x.id, p.field AS field, x.channel, x.received_at, x.due_at, x.original_due_at, x.status, "
-            "COALESCE(x.finished_at, x.returned_at) AS ended, x.paused_since, x.supplement_count, "
-            "x.reschedule_count, x.online_payment, x.fee_amount, x.docs_digitised, x.result_digitised, "
-            "x.docs_reused, x.rating, x.code, x.owner_name, x.received_by, p.name AS procedure_name")
-_FROM = ("FROM dossier x JOIN procedure_version v ON v.id = x.procedure_version_id "
-         "JOIN procedure p ON p.id = v.procedure_id")
-_SCOPE = (f"SELECT {_COLUMNS} {_FROM} WHERE x.finished_at IS NULL AND x.received_at < :end "
-          f"UNION ALL SELECT {_COLUMNS} {_FROM} WHERE x.finished_at >= :start AND x.received_at < :end")
-_CLASSIFIED = f"""
-SELECT *,
-  received_at < :start AS carried,
-  ended IS NOT NULL AND ended < :end AS resolved,
-  status NOT IN {NO_RESULT} AS has_result,
-  paused_since IS NOT NULL AND paused_since < :end AND (ended IS NULL OR ended >= :end) AS waiting
-FROM ({_SCOPE}) WHERE ended IS NULL OR ended >= :start
-"""
-_KIND = f"""
-CASE WHEN NOT resolved THEN NULL
-     WHEN NOT has_result THEN 'on_time'
-     WHEN {_late('ended')} THEN 'late'
-     WHEN date(ended, '+7 hours') < date(due_at, '+7 hours') THEN 'early'
-     ELSE 'on_time' END AS kind,
-NOT resolved AND NOT waiting AND {_late(':end')} AS overdue,
-NOT {_late('''CASE WHEN resolved THEN ended
-                   WHEN paused_since IS NOT NULL AND paused_since < :end THEN paused_since
-                   ELSE :end END''')} AS on_time_766
-"""
-_ROWS = f"SELECT *, {_KIND} FROM ({_CLASSIFIED})"
+# Three kinds of rows, each read through the covering index ix_dossier_report (migration 0009),
+# version by version so that the grouping needs no sort: those whose processing ended in the period
+# (resolved), those still open, and those that ended only after the period (open at its end). The
+# three are added up per lĩnh vực in Python. report_early and report_days are kept by triggers.
+VERSIONS = "procedure_version_id IN (SELECT id FROM procedure_version)"
+CARRIED = "(received_at < :start)"
+HAS_RESULT = f"(status NOT IN {NO_RESULT})"
+WAITING = "(paused_since IS NOT NULL AND paused_since < :end)"
+_COMMON = f"""procedure_version_id AS v, count(*) AS n, sum({CARRIED}) AS carried,
+  sum(NOT {CARRIED} AND channel = 2) AS online, sum(rating = '{DISLIKE}') AS disliked,
+  sum(NOT {CARRIED} AND fee_amount > 0) AS d36,
+  sum(NOT {CARRIED} AND fee_amount > 0 AND online_payment IN (1, 2)) AS n36,
+  sum(NOT {CARRIED} AND docs_digitised) AS n43, sum(NOT {CARRIED} AND docs_reused) AS n44"""
+RESOLVED_SQL = text(f"""SELECT {_COMMON},
+  sum({HAS_RESULT} AND {_late('finished_at')}) AS late,
+  sum({HAS_RESULT} AND report_early AND NOT {_late('finished_at')}) AS early,
+  sum(NOT {_late('finished_at')}) AS on_time_766,
+  sum({HAS_RESULT}) AS d_result, sum(CASE WHEN {HAS_RESULT} THEN report_days END) AS n22,
+  sum({HAS_RESULT} AND result_digitised) AS n41, sum({HAS_RESULT} AND result_digitised AND docs_digitised) AS n42
+FROM dossier WHERE {VERSIONS} AND finished_at >= :start AND finished_at < :end AND received_at < :end
+GROUP BY procedure_version_id""")
 
-II06A_SQL = text(f"""
-SELECT field,
-  count(*) AS received_total,
-  sum(NOT carried AND channel = 2) AS received_online,
-  sum(NOT carried AND channel <> 2) AS received_direct,
-  sum(carried) AS carried_over,
-  sum(resolved) AS resolved_total,
-  sum(kind = 'early') AS resolved_early,
-  sum(kind = 'on_time') AS resolved_on_time,
-  sum(kind = 'late') AS resolved_late,
-  sum(NOT resolved) AS pending_total,
-  sum(NOT resolved AND NOT overdue) AS pending_within,
-  sum(overdue) AS pending_overdue,
-  sum(on_time_766) AS n21,
-  sum(1 - (NOT on_time_766) - (rating = 'khong_hai_long')) AS n54,
-  sum(NOT carried) AS d_received,
-  sum(NOT carried AND channel = 2) AS n33,
-  sum(NOT carried AND fee_amount > 0) AS d36,
-  sum(NOT carried AND fee_amount > 0 AND online_payment IN (1, 2)) AS n36,
-  sum(NOT carried AND docs_digitised) AS n43,
-  sum(NOT carried AND docs_reused) AS n44,
-  sum(resolved AND has_result) AS d_result,
-  sum(CASE WHEN resolved AND has_result THEN max(julianday(ended) - julianday(received_at)
-      - CASE WHEN reschedule_count = 0 AND original_due_at IS NOT NULL
-             THEN max(julianday(due_at) - julianday(original_due_at), 0) ELSE 0 END, 0) END) AS n22,
-  sum(resolved AND has_result AND result_digitised) AS n41,
-  sum(resolved AND has_result AND result_digitised AND docs_digitised) AS n42
-FROM ({_ROWS}) GROUP BY field ORDER BY field
-""")
 
+def _pending(where: str) -> Any:
+    # 2.1 for an open dossier: judged at the period's end, or where its clock stopped for a supplement.
+    return text(f"""SELECT {_COMMON},
+  sum(NOT {WAITING} AND {_late(':end')}) AS overdue,
+  sum(NOT {_late(f'CASE WHEN {WAITING} THEN paused_since ELSE :end END')}) AS on_time_766
+FROM dossier WHERE {VERSIONS} AND {where} AND received_at < :end GROUP BY procedure_version_id""")
+
+
+PENDING_SQL = (_pending("finished_at IS NULL"), _pending("finished_at >= :end"))
+VERSION_FIELDS = text("SELECT v.id, p.field FROM procedure_version v JOIN procedure p ON p.id = v.procedure_id")
+_NAMES = ("FROM dossier x JOIN procedure_version v ON v.id = x.procedure_version_id "
+          "JOIN procedure p ON p.id = v.procedure_id")
+_LATE_IDS = (f"SELECT id FROM dossier WHERE {VERSIONS} AND finished_at >= :start AND finished_at < :end "
+             f"AND received_at < :end AND {HAS_RESULT} AND {_late('finished_at')} "
+             f"UNION ALL SELECT id FROM dossier WHERE {VERSIONS} AND finished_at IS NULL AND received_at < :end "
+             f"AND NOT {WAITING} AND {_late(':end')} "
+             f"UNION ALL SELECT id FROM dossier WHERE {VERSIONS} AND finished_at >= :end AND received_at < :end "
+             f"AND NOT {WAITING} AND {_late(':end')}")
 LATE_SQL = text(f"""
-SELECT r.code, r.owner_name, r.procedure_name, r.field, r.received_at, r.due_at, r.ended, r.status,
-       r.received_by, r.resolved, r.supplement_count, r.reschedule_count,
-       (SELECT e.actor FROM event e WHERE e.dossier_id = r.id
+SELECT x.code, x.owner_name, p.name AS procedure_name, p.field, x.received_at, x.due_at, x.finished_at AS ended,
+       x.status, x.received_by, x.finished_at < :end AS resolved, x.supplement_count, x.reschedule_count,
+       (SELECT e.actor FROM event e WHERE e.dossier_id = x.id
         AND e.kind IN ('finished', 'stopped', 'refused', 'withdrawn') ORDER BY e.id DESC LIMIT 1) AS ended_by
-FROM ({_ROWS}) r WHERE r.kind = 'late' OR r.overdue ORDER BY r.due_at
+{_NAMES} WHERE x.id IN ({_LATE_IDS}) ORDER BY x.due_at
 """)
 
 
@@ -119,25 +109,61 @@ def _bounds(period: Period) -> dict[str, str]:
     return {"start": stamp(period.start), "end": stamp(period.end)}
 
 
-def _counts(rows: list[Any]) -> dict[str, tuple[float, int]]:
-    def total(key: str) -> float:
-        return sum(getattr(row, key) or 0 for row in rows)
+class _Counts:
+    """Numerators and denominators of the indicators, added up over the grouped rows."""
 
-    processed, received, result = int(total("received_total")), int(total("d_received")), int(total("d_result"))
-    return {"2.1": (total("n21"), processed), "5.4": (total("n54"), processed), "3.3": (total("n33"), received),
-            "4.3": (total("n43"), received), "4.4": (total("n44"), received), "3.6": (total("n36"), int(total("d36"))),
-            "2.2": (total("n22"), result), "4.1": (total("n41"), result), "4.2": (total("n42"), result)}
+    def __init__(self) -> None:
+        self.num: dict[str, float] = dict.fromkeys(INDICATOR_CODES, 0.0)
+        self.den: dict[str, int] = dict.fromkeys(INDICATOR_CODES, 0)
+
+    def add(self, code: str, num: float | None, den: int | None) -> None:
+        self.num[code] += num or 0
+        self.den[code] += den or 0
+
+    def of(self, r: Any, resolved: bool) -> None:
+        received_now = r.n - r.carried
+        self.add("2.1", r.on_time_766, r.n)
+        self.add("5.4", (r.on_time_766 or 0) - (r.disliked or 0), r.n)  # 100% − (late % + disliked %)
+        self.add("3.3", r.online, received_now)
+        self.add("4.3", r.n43, received_now)
+        self.add("4.4", r.n44, received_now)
+        self.add("3.6", r.n36, r.d36)
+        if resolved:
+            self.add("2.2", r.n22, r.d_result)
+            self.add("4.1", r.n41, r.d_result)
+            self.add("4.2", r.n42, r.d_result)
+
+
+def _add_row(row: dict[str, int], r: Any, resolved: bool) -> None:
+    row["received_total"] += r.n
+    row["carried_over"] += r.carried
+    row["received_online"] += r.online
+    row["received_direct"] += r.n - r.carried - r.online
+    if resolved:
+        row["resolved_total"] += r.n
+        row["resolved_early"] += r.early
+        row["resolved_late"] += r.late
+        row["resolved_on_time"] += r.n - r.early - r.late
+    else:
+        row["pending_total"] += r.n
+        row["pending_overdue"] += r.overdue
+        row["pending_within"] += r.n - r.overdue
 
 
 def compute(connection: Connection, period: Period) -> Report:
-    """II.06a rows and totals, and the indicator counts, in one grouped query."""
-    rows = connection.execute(II06A_SQL, _bounds(period)).all()
-    report = Report(counts=_counts(rows))
-    for row in rows:
-        values = {key: int(getattr(row, key) or 0) for key in II06A_COLUMNS}
-        report.rows[row.field] = values
+    """II.06a rows and totals and the indicator counts: three grouped reads, added up by lĩnh vực."""
+    fields = dict(connection.execute(VERSION_FIELDS).all())
+    bounds = _bounds(period)
+    rows: dict[str, dict[str, int]] = {}
+    counts = _Counts()
+    for sql, resolved in ((RESOLVED_SQL, True), (PENDING_SQL[0], False), (PENDING_SQL[1], False)):
+        for r in connection.execute(sql, bounds):
+            _add_row(rows.setdefault(fields[r.v], empty_row()), r, resolved)
+            counts.of(r, resolved)
+    report = Report(rows=rows, counts={code: (counts.num[code], counts.den[code]) for code in INDICATOR_CODES})
+    for row in rows.values():
         for key in II06A_COLUMNS:
-            report.total[key] += values[key]
+            report.total[key] += row[key]
     return report
 
 
