@@ -59,7 +59,6 @@ class Dossier(Base):
         Index("ix_dossier_report", "procedure_version_id", "finished_at", "received_at", "channel", "due_at", "status",
               "paused_since", "supplement_count", "reschedule_count", "fee_amount", "online_payment", "docs_digitised",
               "docs_reused", "result_digitised", "rating", "report_early", "report_days"),
-        Index("ix_dossier_finished_received", "finished_at", "received_at"),
         CheckConstraint("status BETWEEN 1 AND 10", name="ck_dossier_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,13 +98,6 @@ class Dossier(Base):
     # the due day; days from reception to the end less the supplement waits (app.core.reporting).
     report_early: Mapped[int | None] = mapped_column(Integer)
     report_days: Mapped[float | None] = mapped_column(Float)
-    # What the reports need (migration 0009): DuocThanhToanTrucTuyen 0/1/2, digitised components,
-    # components taken from the national data store, electronic result and its code (MaKetQua).
-    online_payment: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    docs_digitised: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    docs_reused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    result_digitised: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    result_code: Mapped[str] = mapped_column(String(60), default="", server_default="")
     fee_amount: Mapped[int] = mapped_column(Integer, default=0)
     fee_detail: Mapped[str] = mapped_column(String(300), default="")
     fee_exemption: Mapped[str] = mapped_column(String(300), default="")
