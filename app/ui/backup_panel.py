@@ -204,8 +204,15 @@ class BackupPanel(QWidget):
 # -- the audit chain at start-up ----------------------------------------------------------------
 
 
+CHAIN_CHECK_DELAY_MS = 3000  # after the window is interactive: the check must not slow its first page
+
+
 def check_chain_at_start(window: QMainWindow, desk: Desk, runner: Runner) -> None:
-    """Verify this desk's audit chain off the GUI thread; a broken chain puts a red banner on top."""
+    """Verify this desk's audit chain off the GUI thread; a broken chain puts a red banner on top.
+
+    On a worker of its own, a few seconds after start-up: a long chain (years of work) must never
+    queue the official's first reception behind it on the desk's one database worker (WAL: this
+    reader blocks no writer)."""
     def checked(verdict: Verdict) -> None:
         if verdict.ok:
             return
@@ -220,4 +227,8 @@ def check_chain_at_start(window: QMainWindow, desk: Desk, runner: Runner) -> Non
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         window.audit_banner = label  # type: ignore[attr-defined]  # tests read it
 
-    runner.run(lambda: verify_chain(desk), checked, lambda _: None)
+    if runner.synchronous:  # tests: at once, in order
+        runner.run(lambda: verify_chain(desk), checked, lambda _: None)
+        return
+    own = Runner(parent=window)
+    QTimer.singleShot(CHAIN_CHECK_DELAY_MS, lambda: own.run(lambda: verify_chain(desk), checked, lambda _: None))

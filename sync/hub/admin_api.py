@@ -18,7 +18,7 @@ from app.core.lifecycle import Action
 from app.core.receipts import SeriesSpec
 from app.core.text import nfc
 from sync.hub.admin import HubError, allot, check_admin, create_enroll_code, list_devices, revoke
-from sync.hub.audit_chain import list_breaks
+from sync.hub.audit_chain import list_breaks, list_gaps
 from sync.hub.export import dvcqg_export
 from sync.hub.publish import publish_day, publish_procedure
 from sync.hub.upstream import record_upstream_event
@@ -129,6 +129,11 @@ def admin_router(engine: Engine) -> APIRouter:
     def audit_breaks(agency_id: Annotated[str | None, Query(pattern=AGENCY_PATTERN)] = None) -> list[dict[str, Any]]:
         """Breaks found in workstations' audit chains (issue 9), newest first: which device, which op, why."""
         return [{**b, "found_at": b["found_at"].isoformat()} for b in list_breaks(engine, agency_id)]
+
+    @router.get("/audit/gaps")
+    def audit_gaps(agency_id: Annotated[str | None, Query(pattern=AGENCY_PATTERN)] = None) -> list[dict[str, Any]]:
+        """Ops whose predecessor in their workstation's chain never arrived (issue 9)."""
+        return list_gaps(engine, agency_id)
 
     @router.post("/devices/{device_id}/revoke")
     def revoke_device(device_id: Annotated[str, PathParam(pattern=DEVICE_PATTERN)]) -> dict[str, str]:

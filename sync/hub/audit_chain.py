@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, insert, or_, select
 
 from sync.chain import GENESIS, RESTORED_KIND, link_hash
 from sync.hub.admin import now
-from sync.hub.models import AuditBreak, AuditLink
+from sync.hub.models import AuditBreak, AuditLink, Device
 from sync.protocol import OpEnvelope, OpResult, Outcome
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,24 @@ def list_breaks(engine: Engine, agency_id: str | None = None) -> list[dict[str, 
         query = query.where(BT.c.agency_id == agency_id)
     with engine.connect() as connection:
         return [dict(r._mapping) for r in connection.execute(query)]
+
+
+def list_gaps(engine: Engine, agency_id: str | None = None) -> list[dict[str, Any]]:
+    """Links whose predecessor never reached the hub. A held-back op fills its gap on a later round;
+    one that stays open means an op was removed from the desk before it was sent (the desk's own
+    verify names it too). Listed for the admin beside the breaks."""
+    before = LT.alias("before")
+    query = (select(LT.c.device_id, LT.c.op_id, LT.c.device_seq, LT.c.kind, LT.c.received_at, Device.agency_id)
+             .join(Device, Device.id == LT.c.device_id)
+             .where(LT.c.chain_prev != GENESIS, ~select(before.c.op_id).where(
+                 before.c.device_id == LT.c.device_id, before.c.chain_hash == LT.c.chain_prev).exists())
+             .order_by(LT.c.device_id, LT.c.device_seq).limit(1000))
+    if agency_id:
+        query = query.where(Device.agency_id == agency_id)
+    with engine.connect() as connection:
+        return [{**r._mapping, "received_at": r.received_at.isoformat(),
+                 "reason": f"Chưa nhận được thao tác đứng trước thao tác số {r.device_seq} của máy trạm này."}
+                for r in connection.execute(query)]
 
 
 def chain_head(engine: Engine, device_id: str) -> dict[str, Any]:

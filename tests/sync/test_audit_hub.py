@@ -128,3 +128,26 @@ def test_a_history_rewritten_after_it_was_sent_is_flagged_by_the_hub(make_desk, 
     breaks = _breaks(hub)  # ...but not with the hub's copy
     assert len(breaks) == 1 and breaks[0]["device_seq"] == 3 and "số 2" in breaks[0]["reason"]
     assert sync_state.counts(desk)["pending"] == 0
+
+
+def test_an_op_removed_before_it_was_sent_leaves_a_gap_the_hub_lists(make_desk, hub):
+    desk = make_desk("mot", 1)
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1000, 1099))
+    got = receive_dossier(desk, copy_cert())
+    assert SyncClient(desk).round().pushed == 1
+    receipt = issue_receipt(desk, dossier_uid=got.uid)  # taken, then its traces removed with a database browser
+    processing.forward(desk, got.uid, to_unit="Công chức Tư pháp - Hộ tịch")
+    c = sqlite3.connect(desk.db.path)
+    seq = c.execute("SELECT seq FROM outbox WHERE kind = 'receipt.issued'").fetchone()[0]
+    c.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+    c.execute("DELETE FROM receipt WHERE uid = ?", (receipt.uid,))
+    c.commit()
+    c.close()
+    verdict = verify_chain(desk)
+    assert not verdict.ok and verdict.first_break.position == seq + 1 and "không nối tiếp" in verdict.message
+    assert SyncClient(desk).round().pushed == 1
+    token = create_admin_token(hub.engine, "kiểm toán")
+    gaps = requests.get(f"{hub.url}/api/v1/admin/audit/gaps", params={"agency_id": "000.17.22.H56"},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert [(g["device_seq"], g["kind"]) for g in gaps] == [(seq + 1, "dossier.forwarded")]
+    assert gaps[0]["device_id"] == desk.settings().device_id and f"số {seq + 1}" in gaps[0]["reason"]

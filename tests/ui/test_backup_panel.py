@@ -65,3 +65,20 @@ def test_an_intact_desk_has_no_banner(qtbot, desk):
     win = MainWindow(desk, Runner(synchronous=True), autostart_sync=False)
     qtbot.addWidget(win)
     assert not hasattr(win, "audit_banner")
+
+
+def test_the_start_up_check_runs_on_a_worker_of_its_own(qtbot, desk, db_path, monkeypatch):
+    import app.ui.backup_panel as panel_module
+
+    monkeypatch.setattr(panel_module, "CHAIN_CHECK_DELAY_MS", 0)
+    receive_dossier(desk, birth())
+    desk.db.dispose()
+    c = sqlite3.connect(db_path)
+    c.execute("UPDATE event SET device_time = '2026-11-01 02:00:00.000000'")  # backdated behind the desk's back
+    c.commit()
+    c.close()
+    desk.db = open_database(db_path)
+    win = MainWindow(desk, Runner(), autostart_sync=False)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: hasattr(win, "audit_banner"), timeout=20_000)
+    assert "Chuỗi kiểm toán bị phá vỡ" in win.audit_banner.text() and "thời điểm" in win.audit_banner.text()
