@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import update
 
 from ereceipt.lookup import lookup_url, qr_payload
@@ -29,7 +31,10 @@ def key(tmp_path_factory):
 
 
 def text_of(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "body").text
+    try:
+        return driver.find_element(By.TAG_NAME, "body").text
+    except StaleElementReferenceException:  # the page was replaced while it was read: read the new one
+        return driver.find_element(By.TAG_NAME, "body").text
 
 
 @sqlite_only
@@ -64,7 +69,8 @@ def test_the_qr_address_and_the_typed_code_show_the_receipt_and_its_valid_signat
     field = browser.find_element(By.ID, "ma")
     field.send_keys(f"{code[:4].lower()} {code[4:8]} {code[8:]}")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Chữ ký số hợp lệ" in text_of(browser) and "00000007" in text_of(browser)
+    WebDriverWait(browser, 20).until(lambda driver: "ma=" in driver.current_url and "00000007" in text_of(driver))
+    assert "Chữ ký số hợp lệ" in text_of(browser)
 
 
 @sqlite_only
