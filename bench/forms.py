@@ -25,7 +25,7 @@ from app.ui.html_print import html_to_pdf  # noqa: E402
 from bench.common import median, report  # noqa: E402
 from tests.helpers.papers import build_samples  # noqa: E402
 
-TARGET_SLIP_MS = 30.0
+TARGET_SLIP_MS, TARGET_BOOK_MS = 15.0, 1000.0
 RUNS = 30
 
 
@@ -75,14 +75,15 @@ def main() -> None:
         book = timed(lambda: papers.log_book_pdf(s.desk, date(2026, 11, 1), date(2026, 11, 30)), runs=3)
         s.desk.db.dispose()
     ratio = baseline / slip
-    ok = slip <= TARGET_SLIP_MS
+    ok = slip <= TARGET_SLIP_MS and book <= TARGET_BOOK_MS
     report("forms", f"Mẫu 01 (2 liên, QR, barcode) {slip:.1f} ms (20 documents, longest values: {longest:.1f} ms), "
            f"receipt {receipt:.1f} ms, log book of 1,000 dossiers "
            f"{book:.0f} ms; same slip as Qt HTML→QPrinter {baseline:.1f} ms → ×{ratio:.1f} "
-           f"(target slip ≤{TARGET_SLIP_MS:.0f} ms): {'OK' if ok else 'MISSED'}",
+           f"(target slip ≤{TARGET_SLIP_MS:.0f} ms, log book ≤{TARGET_BOOK_MS:.0f} ms): {'OK' if ok else 'MISSED'}",
            slip_ms=round(slip, 2), slip_longest_ms=round(longest, 2), receipt_ms=round(receipt, 2),
            log_book_1000_ms=round(book, 1),
-           qt_html_slip_ms=round(baseline, 2), ratio=round(ratio, 2), target_slip_ms=TARGET_SLIP_MS, ok=ok)
+           qt_html_slip_ms=round(baseline, 2), ratio=round(ratio, 2), target_slip_ms=TARGET_SLIP_MS,
+           target_log_book_ms=TARGET_BOOK_MS, ok=ok)
 
 
 if __name__ == "__main__":
