@@ -26,12 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from signxml import SignatureConfiguration, XMLVerifier
 from sqlalchemy import Engine, insert, or_, select, update
 
-from app.core.errors import DeskError
+from app.core.errors import DeskError, ValidationError
 from app.core.receipts import E_TEMPLATE
 from ereceipt import envelope
 from ereceipt.content import TAX_CODE
@@ -374,10 +375,20 @@ class TransmitLoop:
             self.thread.join(timeout)
 
 
+def check_provider_url(url: str) -> str:
+    """The provider's address, or a Vietnamese error before anything runs (a typo would otherwise
+    look like an outage and be retried for minutes)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(f"Địa chỉ tổ chức truyền nhận «{url}» không hợp lệ: phải có dạng "
+                              f"http://máy-chủ:cổng hoặc https://máy-chủ.", field="provider")
+    return url.strip()
+
+
 def start_in_process(engine: Engine, provider_url: str, interval: float = 30.0,
                      settings: TransmitSettings | None = None) -> TransmitLoop:
     """A small hub sends from its own process (`serve --transmit-to URL`): a daemon thread."""
-    return TransmitLoop(engine, HttpTransmitter(provider_url), settings, interval).start()
+    return TransmitLoop(engine, HttpTransmitter(check_provider_url(provider_url)), settings, interval).start()
 
 
 def summary_line(report: PassReport) -> str:
@@ -391,8 +402,8 @@ LABELS = {"sent": "đã gửi", "accepted": "được chấp nhận", "rejected"
 def run_command(engine: Engine, provider_url: str, *, once: bool, interval: float, settings: TransmitSettings) -> int:
     """`python -m sync.hub transmit`: one pass (--once, exit code 1 when the provider stayed down) or
     a pass every `interval` seconds until interrupted."""
+    transmitter = HttpTransmitter(check_provider_url(provider_url))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    transmitter = HttpTransmitter(provider_url)
     if once:
         switch = OutageSwitch()
         report = transmit_once(engine, transmitter, settings, switch=switch)

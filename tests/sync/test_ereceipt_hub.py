@@ -304,3 +304,11 @@ def test_serve_with_transmit_to_sends_from_the_hubs_own_process(hub_url, key, tm
             process.terminate()
             process.wait(timeout=10)
             hub.engine.dispose()
+
+
+def test_a_mistyped_provider_address_is_refused_at_once(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "sync.hub", "--db", f"sqlite:///{tmp_path / 'hub.sqlite'}",
+                          "transmit", "--provider", "tvan.example.vn:8480", "--once"], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 2 and run.stdout == ""
+    assert "Địa chỉ tổ chức truyền nhận «tvan.example.vn:8480» không hợp lệ" in run.stderr
