@@ -65,7 +65,7 @@ class ActionDialog(QDialog):
             self.inputs[ask.key] = widget
             form.addRow(ask.label, widget)
         self.error = error_label()
-        form_dialog(self, form, self.error, "Xác nhận", self.accept)
+        form_dialog(self, form, self.error, "&Xác nhận", self.accept)
         self.resize(520, 0)
 
     @staticmethod
@@ -76,7 +76,9 @@ class ActionDialog(QDialog):
                 combo.addItem(label, value)
             return combo
         if ask.kind in ("text", "lines"):
-            return QPlainTextEdit(str(default or ""))
+            edit = QPlainTextEdit(str(default or ""))
+            edit.setTabChangesFocus(True)  # Tab goes on to the next field and the buttons, not into the text
+            return edit
         if ask.kind == "datetime":
             edit = QDateTimeEdit(calendarPopup=True, displayFormat="HH:mm dd/MM/yyyy")
             edit.setDateTime(QDateTime(default) if isinstance(default, datetime) else QDateTime.currentDateTime())

@@ -171,9 +171,12 @@ class AdminPage(_Page):
         self.again = self.add("Nhập &lại mật khẩu", QLineEdit(echoMode=QLineEdit.EchoMode.Password))
         # In a commune with one or two officers the administrator also receives at the counter.
         self.receives = QCheckBox("Người này cũng tiếp nhận hồ sơ và thu &phí ở máy này", checked=True)
+        self.head = QCheckBox("Người này cũng là trưởng bộ phận (&duyệt hủy, lập lại biên lai; hẹn lại ngày trả)")
         self.form.addRow("", self.receives)
+        self.form.addRow("", self.head)
         if create_first_admin is None:
-            for widget in (self.username, self.full_name, self.title, self.password, self.again, self.receives):
+            for widget in (self.username, self.full_name, self.title, self.password, self.again, self.receives,
+                           self.head):
                 widget.setEnabled(False)
             self.form.addRow(QLabel(NO_ACCOUNTS, wordWrap=True))
 
@@ -188,8 +191,10 @@ class AdminPage(_Page):
         officer = create_first_admin(self.desk, username=self.username.text(), full_name=self.full_name.text(),
                                      password=self.password.text(), title=self.title.text())
         self.desk.act_as(officer)
-        if self.receives.isChecked():
-            account = update_officer(self.desk, officer.uid, roles=(Role.ADMIN, Role.RECEPTION))
+        roles = [Role.ADMIN, *([Role.RECEPTION] if self.receives.isChecked() else []),
+                 *([Role.HEAD] if self.head.isChecked() else [])]
+        if len(roles) > 1:
+            account = update_officer(self.desk, officer.uid, roles=tuple(roles))
             self.desk.act_as(account.officer())
         self.created = True
         self.password.clear()

@@ -103,10 +103,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.sync_status = QLabel()
-        # F5 rather than an Alt+letter: the status bar is on screen with every tab, whose letters it would steal.
-        self.sync_button = QPushButton("Đồng bộ ngay (F5)")
+        # F9 (send/receive in mail programs) rather than an Alt+letter, which the status bar would take from
+        # every tab; not F5, which refreshes the receipts screen.
+        self.sync_button = QPushButton("Đồng bộ ngay (F9)")
         self.sync_button.clicked.connect(self.sync_now)
-        sync_key = QAction("Đồng bộ ngay", self, shortcut=QKeySequence("F5"), triggered=self.sync_now)
+        sync_key = QAction("Đồng bộ ngay", self, shortcut=QKeySequence("F9"), triggered=self.sync_now)
         self.addAction(sync_key)  # a window action: a button's own shortcut did not fire from the status bar
         # The sync screen's own button too: on an unenrolled desk it must explain, not do nothing.
         self.sync_view.sync_button.clicked.disconnect()

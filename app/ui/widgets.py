@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -45,6 +45,8 @@ def form_dialog(dialog: QDialog, form: QFormLayout, error: QLabel, ok_text: str,
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):  # also from a text box, where Enter starts a new line
+        QShortcut(QKeySequence(keys), dialog, activated=on_ok)
     column = QVBoxLayout(dialog)
     column.addLayout(form)
     column.addWidget(error)
