@@ -115,3 +115,14 @@ def test_the_limit_slides_with_the_minute():
     assert not limit.allow("a")
     now[0] = 60.0
     assert limit.allow("a")
+
+
+@sqlite_only
+def test_a_pasted_qr_text_of_a_desk_without_the_hubs_address_finds_the_receipt(hub, key):
+    made = make(key, 9)
+    push(hub, enrolled_token(hub, COMMUNE_A, 1), made.ops())
+    text = qr_payload(made.receipt)  # MCBL1|MST=…|MTC=…: what a desk prints when it does not know the hub
+    assert text.startswith("MCBL1|")
+    page = requests.get(f"{hub.url}/tra-cuu-bien-lai", params={"ma": text}, timeout=10)
+    assert page.status_code == 200 and "Chữ ký số hợp lệ" in page.text and "00000009" in page.text
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
