@@ -26,10 +26,8 @@ from app.services.people import make_person
 from app.services.receipts import add_series, issue_receipt, void_receipt
 from app.services.reception import Received, ReceptionInput, receive_dossier
 from app.services.settings import save_settings
-from app.services.signer_config import DEMO, DEMO_PASSWORD
 from app.store.engine import open_database
 from app.store.models import EReceiptDocument, Receipt
-from ereceipt.keys import make_demo_pkcs12
 
 DEMO_COMMUNE = CommuneSetup("000.17.22.H56", "Xã Quảng Phú", workstation_no=1, agency_name="UBND xã Quảng Phú",
                             place_name="Quảng Phú")
@@ -188,6 +186,9 @@ def switch_to_ereceipts(desk: Desk, path: Path, start: date) -> None:
     """E-receipts from `start` (the early switch), the demo certificate beside the database at
     `path`, one e-receipt range a year up to next year's; the demo collector's details. The demo
     and the self-test use it: the demo password is published, the certificate has no legal value."""
+    from app.services.signer_config import DEMO, DEMO_PASSWORD  # the e-receipt stack, only when building
+    from ereceipt.keys import make_demo_pkcs12
+
     today = to_local(utc_now()).date()  # the demo's clock may stand a year back while it is built
     key = path.with_name(f"{path.stem}-chung-thu-thu-nghiem.p12")
     make_demo_pkcs12(key, DEMO_PASSWORD.encode(), DEMO_COLLECTOR["collector_name"],

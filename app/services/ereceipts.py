@@ -15,9 +15,8 @@ import hashlib
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
@@ -28,17 +27,16 @@ from app.services.clock import from_local, to_local
 from app.services.desk import Desk
 from app.services.outbox import enqueue
 from app.services.settings import DeskSettings
-from app.services.signer_config import key_holder
 from app.store.models import Dossier, EReceiptDocument, EReceiptNotice, Receipt, ReceiptSeries
-from ereceipt import notice as notice_form
-from ereceipt import registration as registration_form
-from ereceipt import summary as summary_form
-from ereceipt import xml_adapter
-from ereceipt.build import build_signed
-from ereceipt.content import REPLACES, TAX_CODE, Collector, EReceipt, Payer, RelatedReceipt, make_lookup_code
-from ereceipt.keys import certificate_pem
-from ereceipt.signing import KeyHolder, sign_form
 from sync.ops import HUB_CHANGES, ReceiptNoticed, ReceiptSigned, ReceiptTransmission
+
+# The e-receipt stack (lxml, cryptography, the credential store) loads at the first e-receipt, not
+# when the window imports this module for the receipts screen (tests/test_startup.py).
+if TYPE_CHECKING:
+    from ereceipt import registration as registration_form
+    from ereceipt import summary as summary_form
+    from ereceipt.content import Collector, EReceipt, RelatedReceipt
+    from ereceipt.signing import KeyHolder
 
 ER, EN = EReceiptDocument.__table__, EReceiptNotice.__table__
 R, S, D = Receipt.__table__, ReceiptSeries.__table__, Dossier.__table__
@@ -66,6 +64,8 @@ def regime(desk: Desk, instant: datetime | None = None) -> str:
 
 
 def collector_of(settings: DeskSettings) -> Collector:
+    from ereceipt.content import Collector
+
     return Collector(settings.collector_name, settings.collector_tax_code, settings.collector_address,
                      settings.collector_phone, settings.collector_account, settings.collector_budget_code)
 
@@ -85,6 +85,8 @@ def check_ready(settings: DeskSettings) -> None:
 
 def signer_for(desk: Desk) -> KeyHolder:
     """The settings checked and the configured key holder; raises before any write when either is missing."""
+    from app.services.signer_config import key_holder
+
     settings = desk.settings()
     check_ready(settings)
     return key_holder(settings, desk.db.path.parent)
@@ -104,7 +106,8 @@ def configure(desk: Desk, *, signer_kind: str, signer_path: str, secret: str = "
     from dataclasses import replace as changed
 
     from app.services.admin import update_settings
-    from app.services.signer_config import DEMO, KINDS, PKCS11, key_path, save_secret
+    from app.services.signer_config import DEMO, KINDS, PKCS11, key_holder, key_path, save_secret
+    from ereceipt.content import TAX_CODE
     from ereceipt.keys import Pkcs11Signer, Pkcs12Signer
 
     if signer_kind not in KINDS:
@@ -161,6 +164,8 @@ class ToSign:
 
 def _related(connection: Connection, replaces_id: int | None) -> RelatedReceipt | None:
     """The link to the replaced receipt, when that one was an e-receipt (a paper one has no XML link)."""
+    from ereceipt.content import REPLACES, RelatedReceipt
+
     if replaces_id is None:
         return None
     row = connection.execute(select(R.c.number, R.c.issued_at, S.c.kind, S.c.template_symbol, S.c.series_symbol)
@@ -171,6 +176,8 @@ def _related(connection: Connection, replaces_id: int | None) -> RelatedReceipt 
 
 
 def _free_lookup_code(connection: Connection) -> str:
+    from ereceipt.content import make_lookup_code
+
     for _ in range(LOOKUP_TRIES):
         code = make_lookup_code()
         if connection.execute(select(ER.c.id).where(ER.c.lookup_code == code)).first() is None:
@@ -179,6 +186,8 @@ def _free_lookup_code(connection: Connection) -> str:
 
 
 def _content(desk: Desk, connection: Connection, item: ToSign) -> EReceipt:
+    from ereceipt.content import EReceipt, Payer
+
     dossier = None
     if item.dossier_id is not None:
         dossier = connection.execute(select(D.c.code, D.c.owner_id_number).where(D.c.id == item.dossier_id)).first()
@@ -202,6 +211,8 @@ def sign_receipt(desk: Desk, connection: Connection, holder: KeyHolder, item: To
     """Step of issue_receipt: build, sign (three steps), store the signed XML and queue
     `receipt.signed`, in the caller's transaction. Any failure (content refused, token pulled out
     while signing) raises and the whole receipt is undone. Returns the lookup code."""
+    from ereceipt.build import build_signed
+
     content = _content(desk, connection, item)
     xml = build_signed(content, holder, content.issued_at)
     b64, digest = _wire(xml)
@@ -234,6 +245,9 @@ def sign_notice(desk: Desk, connection: Connection, holder: KeyHolder, receipt: 
                 at: datetime) -> str:
     """Step of void_receipt for an e-receipt: the signed Mẫu 04/SS-CTĐT notice, stored and queued as
     `receipt.noticed`, in the caller's transaction. `receipt` is the receipt's row. Returns the notice's id."""
+    from ereceipt import notice as notice_form
+    from ereceipt.signing import sign_form
+
     series = connection.execute(select(S.c.template_symbol, S.c.series_symbol).where(S.c.id == receipt.series_id)).one()
     settings = desk.settings()
     local = to_local(at)
@@ -362,9 +376,11 @@ def _notice_lines(connection: Connection, receipt_ids: list[int]) -> dict[int, l
     if not receipt_ids:
         return found
     rows = connection.execute(select(EN).where(EN.c.receipt_id.in_(receipt_ids)).order_by(EN.c.id)).all()
+    if rows:  # a notice means e-receipts were signed here: the stack is loaded anyway
+        from ereceipt.notice import ACTIONS
     for r in rows:
         found.setdefault(r.receipt_id, []).append(NoticeLine(
-            r.uid, r.action, notice_form.ACTIONS.get(r.action, ""), r.cause, r.signed_at, r.state,
+            r.uid, r.action, ACTIONS.get(r.action, ""), r.cause, r.signed_at, r.state,
             STATE_TEXT[r.state], r.reason))
     return found
 
@@ -460,6 +476,9 @@ def citizen_copy_pdf(desk: Desk, receipt_uid: str, *, stamp: str = "") -> bytes:
 
 def signing_certificate_pem(desk: Desk) -> bytes:
     """The configured signer's certificate (PEM), to register with the tax authority or check a signature."""
+    from app.services.signer_config import key_holder
+    from ereceipt.keys import certificate_pem
+
     return certificate_pem(key_holder(desk.settings(), desk.db.path.parent).certificate())
 
 
@@ -492,8 +511,15 @@ def _summary_number(connection: Connection, template: str, series: str, day: dat
 
 def summary_data(desk: Desk, day: date, series_symbol: str | None = None
                  ) -> tuple[summary_form.SummaryHeader, list[summary_form.SummaryLine]]:
-    """Header and lines of Mẫu 01/TH-BLĐT for one series and local day, from the stored signed
-    receipts: a void is "Hủy" with its reason, a replacement carries its link."""
+    """Header and lines of Mẫu 01/TH-BLĐT for one series and local day, from the signed receipts
+    stored here: a void is "Hủy" with its reason, a replacement carries its link. A desk holds the
+    signed documents of its own workstation only; when several workstations share a series, the
+    commune's whole table is the hub's to make (it stores every workstation's documents)."""
+    from lxml import etree
+
+    from ereceipt import summary as summary_form
+    from ereceipt import xml_adapter
+
     choices = summary_series(desk, day)
     if series_symbol:
         choices = [c for c in choices if c[1] == series_symbol.strip().upper()]
@@ -538,6 +564,9 @@ def daily_summary(desk: Desk, day: date, *, series_symbol: str | None = None, fm
         return summary_workbook(header, lines)
     if fmt != "xml":
         raise ValidationError("Định dạng phải là xml, pdf hoặc xlsx.", field="format")
+    from ereceipt import summary as summary_form
+    from ereceipt.signing import sign_form
+
     holder = signer_for(desk)
     return sign_form(summary_form.to_xml(header, lines), holder, to_local(desk.now()))
 
@@ -553,6 +582,8 @@ def _kinds(connection: Connection) -> tuple[str, ...]:
 
 def registration_data(desk: Desk, holder: KeyHolder, *, change: bool = False) -> registration_form.Registration:
     """The registration form filled from the settings and the signer's certificate."""
+    from ereceipt import registration as registration_form
+
     settings = desk.settings()
     with desk.read() as connection:
         kinds = _kinds(connection)
@@ -568,6 +599,10 @@ def registration_data(desk: Desk, holder: KeyHolder, *, change: bool = False) ->
 
 def registration(desk: Desk, *, fmt: str = "xml", change: bool = False) -> bytes:
     """Mẫu 01/ĐKTĐ-CTĐT from the settings: "xml" signed with the collector's key, or "pdf" to file."""
+    from app.services.signer_config import key_holder
+    from ereceipt import registration as registration_form
+    from ereceipt.signing import sign_form
+
     holder = key_holder(desk.settings(), desk.db.path.parent)
     form = registration_data(desk, holder, change=change)
     if fmt == "pdf":

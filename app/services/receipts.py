@@ -32,7 +32,6 @@ from app.services.desk import Desk
 from app.services.outbox import enqueue
 from app.services.text_input import clean_text
 from app.store.models import Dossier, Receipt, ReceiptSeries
-from ereceipt import notice as notice_form
 from sync.ops import ReceiptIssued, ReceiptVoided
 
 S, R, D = ReceiptSeries.__table__, Receipt.__table__, Dossier.__table__
@@ -267,6 +266,8 @@ def void_receipt(desk: Desk, uid: str, *, reason: str, replacing: bool = False) 
                 payload=ReceiptVoided(receipt_id=uid, reason=why, voided_at=now, number=row.number).wire(),
                 actor=desk.actor, device_time=now)
         if holder is not None:
+            from ereceipt import notice as notice_form  # the e-receipt stack loads with the first e-receipt
+
             action = notice_form.REPLACE if replacing else notice_form.CANCEL
             notice_id = ereceipts.sign_notice(desk, connection, holder, row, action=action, reason=why, at=now)
     return notice_id
