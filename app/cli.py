@@ -133,6 +133,8 @@ def _reception_from_json(item: dict[str, Any]) -> ReceptionInput:
     qr = data.pop("qr", None)
     if qr:
         card = parse_cccd_qr(qr)
+        # Read from the card (not overridden): a mismatch is an error, never a question (issue 11 §5).
+        data.setdefault("scanned", not {"owner_id_number", "owner_birth_date", "owner_sex"} & set(data))
         data.setdefault("owner_name", card.full_name)
         data.setdefault("owner_id_number", card.number)
         data.setdefault("owner_birth_date", card.birth_date.isoformat())
@@ -142,6 +144,7 @@ def _reception_from_json(item: dict[str, Any]) -> ReceptionInput:
         data["owner_birth_date"] = date.fromisoformat(data["owner_birth_date"])
     if "documents" in data:
         data["documents"] = tuple(DocumentInput(**d) for d in data["documents"])
+    data["confirmed"] = frozenset(data.get("confirmed") or ())  # e.g. ["copies", "cccd_mismatch"]
     try:
         return ReceptionInput(**data)
     except TypeError as error:
@@ -149,6 +152,8 @@ def _reception_from_json(item: dict[str, Any]) -> ReceptionInput:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
+    from app.core.limits import NeedsConfirmation
+
     source = sys.stdin if args.json == "-" else open(args.json, encoding="utf-8")
     with source:
         loaded = json.load(source)
@@ -161,7 +166,9 @@ def cmd_receive(args: argparse.Namespace) -> int:
                 print(f"{got.code}\thẹn trả {show(got.due_at)}\tphí {format_vnd(got.fee_amount)}")
             except DeskError as error:
                 failed += 1
-                print(f"Hồ sơ thứ {index}: {error.message}", file=sys.stderr)
+                how = f' (đã kiểm tra và đúng: thêm "confirmed": ["{error.key}"] vào hồ sơ này)' \
+                    if isinstance(error, NeedsConfirmation) else ""
+                print(f"Hồ sơ thứ {index}: {error.message}{how}", file=sys.stderr)
     return 1 if failed else 0
 
 
