@@ -295,6 +295,7 @@ class DeskLock(QObject):
                                 "đăng nhập để nhận ca: màn hình của mỗi người được giữ nguyên cho người đó.")
         self.screen.cover()
         self.screen.show()
+        self.window.activateWindow()  # a put-away dialog had the keyboard: the lock screen takes it
         self.screen.form.reset(officer.username)
         self.screen.form.username.selectAll()
         self.screen.form.username.setFocus(Qt.FocusReason.OtherFocusReason)

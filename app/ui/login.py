@@ -44,7 +44,9 @@ class LoginForm(QWidget):
         self.message = error_label()
         self.message.hide()
         self.button = QPushButton("Đăng &nhập")
-        self.button.setDefault(True)
+        # Enter is the fields' own (username → password → log in): a dialog's default button would
+        # also fire on the username's Enter and spend one of the five attempts on an empty password.
+        self.button.setAutoDefault(False)
         form = QFormLayout()
         form.addRow("&Tên đăng nhập", self.username)
         form.addRow("&Mật khẩu", self.password)
@@ -93,6 +95,10 @@ class LoginForm(QWidget):
         if not username:
             self.say("Hãy nhập tên đăng nhập.")
             self.username.setFocus()
+            return
+        if not password:
+            self.say("Hãy nhập mật khẩu.")
+            self.password.setFocus()
             return
         work: Callable[[], LoggedIn]
         if self.new_password.isVisible():
@@ -168,9 +174,8 @@ class LoginDialog(QDialog):
 
 
 def sign_in_at_start(desk: Desk, *, demo: bool = False) -> bool:
-    """Ask who works at this desk before the window opens; False when they close the dialog."""
-    runner = Runner()
-    dialog = LoginDialog(desk, runner, demo=demo)
+    """Ask who works at this desk before the window opens; False when they close the dialog. The
+    check runs inline: no window waits on it yet, and it takes a fifth of a second."""
+    dialog = LoginDialog(desk, Runner(synchronous=True), demo=demo)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    runner.wait()
     return accepted and desk.officer is not None

@@ -89,7 +89,9 @@ def test_login_by_keyboard_refuses_a_wrong_password_in_vietnamese(qtbot, staffed
     qtbot.waitUntil(lambda: focused() is dialog.form.username)
     qtbot.keyClicks(focused(), "lan.nt")
     key(Qt.Key.Key_Return)
-    assert focused() is dialog.form.password
+    assert focused() is dialog.form.password and not dialog.form.message.text()  # no attempt spent yet
+    key(Qt.Key.Key_Return)
+    assert dialog.form.message.text() == "Hãy nhập mật khẩu."
     qtbot.keyClicks(focused(), "sai-mat-khau")
     key(Qt.Key.Key_Return)
     assert dialog.isVisible() and staffed.officer is None
@@ -99,6 +101,8 @@ def test_login_by_keyboard_refuses_a_wrong_password_in_vietnamese(qtbot, staffed
     key(Qt.Key.Key_Return)
     assert dialog.result() == LoginDialog.DialogCode.Accepted
     assert staffed.officer.full_name == "Nguyễn Thị Lan" and staffed.actor == "Nguyễn Thị Lan"
+    with staffed.read() as connection:  # one wrong password was one attempt, and the good one cleared it
+        assert connection.exec_driver_sql("SELECT failed_count FROM officer WHERE username='lan.nt'").scalar() == 0
 
 
 def test_the_demo_login_names_its_accounts():
@@ -214,3 +218,23 @@ def test_two_officers_share_one_desk_across_a_shift_change(qtbot, staffed, clock
     window.receipts.reload()
     shown = window.receipts.totals.text()
     assert "Lê Văn Hòa" in shown and "Nguyễn Thị Lan" in shown
+
+
+def test_an_open_dossier_window_waits_for_its_officer(qtbot, staffed):
+    got = receive_dossier(_trusted(staffed), ReceptionInput("2.000815", "Trần Văn Bình", pages=2))
+    staffed.trusted = False
+    with staffed.write() as connection:
+        save_settings(connection, idle_lock_seconds=1)
+    staffed.forget_cached()
+    window = open_window(qtbot, staffed, "lan.nt")
+    detail = window.open_detail(got.uid)
+    qtbot.addWidget(detail)
+    assert detail.isVisible()
+    qtbot.waitUntil(lambda: window.desk_lock.locked, timeout=5000)
+    assert not detail.isVisible()  # put away with the lock: nothing of Lan's work shows
+    log_in(qtbot, "hoa.lv")
+    assert not detail.isVisible() and staffed.officer.full_name == "Lê Văn Hòa"
+    key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier, window=window)
+    window.desk_lock.screen.form.username.selectAll()
+    log_in(qtbot, "lan.nt")
+    assert detail.isVisible() and staffed.officer.full_name == "Nguyễn Thị Lan"
