@@ -77,10 +77,10 @@ _REQUIRED = (("collector_name", "tên đơn vị thu phí"), ("collector_tax_cod
 
 def check_ready(settings: DeskSettings) -> None:
     """What an e-receipt and its possible notice need from the settings, said before anything is written."""
-    missing = [label for key, label in _REQUIRED if not str(getattr(settings, key)).strip()]
+    missing = [(key, label) for key, label in _REQUIRED if not str(getattr(settings, key)).strip()]
     if missing:
-        raise ValidationError(f"Chưa khai {', '.join(missing)} trong phần Cài đặt: chưa lập được biên lai "
-                              "điện tử.", field=_REQUIRED[[label for _, label in _REQUIRED].index(missing[0])][0])
+        raise ValidationError(f"Chưa khai {', '.join(label for _, label in missing)} trong phần Cài đặt: chưa lập "
+                              "được biên lai điện tử.", field=missing[0][0])
 
 
 def signer_for(desk: Desk) -> KeyHolder:
@@ -632,8 +632,9 @@ class UnusedPaper:
 
     @property
     def text(self) -> str:
+        count = f"{self.count:,}".replace(",", ".")  # 19.754: Vietnamese thousands
         return (f"{self.template_symbol} {self.series_symbol}: từ số {format_number(self.first_unused)} đến số "
-                f"{format_number(self.last_unused)} ({self.count:,} số)".replace(",", "."))
+                f"{format_number(self.last_unused)} ({count} số)")
 
 
 def unused_paper(desk: Desk) -> list[UnusedPaper]:
