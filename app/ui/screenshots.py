@@ -53,7 +53,8 @@ def main() -> None:
     window = MainWindow(desk)
     window.resize(1366, 740)
     window.show()
-    steps = [_reception, _list, _detail, _preview, _receipts, _receipt_replace, _settings, _holidays, _sync, _first_run]
+    steps = [_reception, _list, _detail, _preview, _receipts, _receipt_replace, _settings, _holidays, _sync, _first_run,
+             _reports]
 
     def next_step() -> None:
         if not steps:
@@ -150,6 +151,12 @@ def _first_run(window: MainWindow) -> None:
     wizard.commune.agency_id.setText("000.17.22.H56")
     wizard.commune.commune.setText("Xã Quảng Phú")
     QTimer.singleShot(400, lambda: (_save(wizard, "desk-first-run.png"), wizard.reject()))
+
+
+def _reports(window: MainWindow) -> None:
+    """The quarter so far, on the II.06a page with its chart (issue 13)."""
+    window.tabs.setCurrentWidget(window.reports)
+    QTimer.singleShot(700, lambda: _save(window, "desk-reports.png"))
 
 
 def _sync(window: MainWindow) -> None:
