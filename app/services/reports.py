@@ -58,10 +58,10 @@ def _late(at: str) -> str:
 # Three kinds of rows, each read through the covering index ix_dossier_report (migration 0009),
 # version by version so that the grouping needs no sort: those whose processing ended in the period
 # (resolved), those still open, and those that ended only after the period (open at its end). The
-# three are added up per lĩnh vực in Python. report_early and report_days are kept by triggers.
+# three are added up per lĩnh vực in Python. What an ended dossier counts as (report_on_time,
+# report_late, report_early, report_days) is kept by triggers from the same rules (migration 0009).
 VERSIONS = "procedure_version_id IN (SELECT id FROM procedure_version)"
 CARRIED = "(received_at < :start)"
-HAS_RESULT = f"(status NOT IN {NO_RESULT})"
 WAITING = "(paused_since IS NOT NULL AND paused_since < :end)"
 _COMMON = f"""procedure_version_id AS v, count(*) AS n, sum({CARRIED}) AS carried,
   sum(NOT {CARRIED} AND channel = 2) AS online, sum(rating = '{DISLIKE}') AS disliked,
@@ -69,11 +69,10 @@ _COMMON = f"""procedure_version_id AS v, count(*) AS n, sum({CARRIED}) AS carrie
   sum(NOT {CARRIED} AND fee_amount > 0 AND online_payment IN (1, 2)) AS n36,
   sum(NOT {CARRIED} AND docs_digitised) AS n43, sum(NOT {CARRIED} AND docs_reused) AS n44"""
 RESOLVED_SQL = text(f"""SELECT {_COMMON},
-  sum({HAS_RESULT} AND {_late('finished_at')}) AS late,
-  sum({HAS_RESULT} AND report_early AND NOT {_late('finished_at')}) AS early,
-  sum(NOT {_late('finished_at')}) AS on_time_766,
-  sum({HAS_RESULT}) AS d_result, sum(CASE WHEN {HAS_RESULT} THEN report_days END) AS n22,
-  sum({HAS_RESULT} AND result_digitised) AS n41, sum({HAS_RESULT} AND result_digitised AND docs_digitised) AS n42
+  sum(report_late) AS late, sum(report_early) AS early, sum(report_on_time) AS on_time_766,
+  count(report_days) AS d_result, sum(report_days) AS n22,
+  sum(result_digitised AND report_days IS NOT NULL) AS n41,
+  sum(result_digitised AND docs_digitised AND report_days IS NOT NULL) AS n42
 FROM dossier WHERE {VERSIONS} AND finished_at >= :start AND finished_at < :end AND received_at < :end
 GROUP BY procedure_version_id""")
 
@@ -91,7 +90,7 @@ VERSION_FIELDS = text("SELECT v.id, p.field FROM procedure_version v JOIN proced
 _NAMES = ("FROM dossier x JOIN procedure_version v ON v.id = x.procedure_version_id "
           "JOIN procedure p ON p.id = v.procedure_id")
 _LATE_IDS = (f"SELECT id FROM dossier WHERE {VERSIONS} AND finished_at >= :start AND finished_at < :end "
-             f"AND received_at < :end AND {HAS_RESULT} AND {_late('finished_at')} "
+             "AND received_at < :end AND report_late "
              f"UNION ALL SELECT id FROM dossier WHERE {VERSIONS} AND finished_at IS NULL AND received_at < :end "
              f"AND NOT {WAITING} AND {_late(':end')} "
              f"UNION ALL SELECT id FROM dossier WHERE {VERSIONS} AND finished_at >= :end AND received_at < :end "

@@ -56,9 +56,10 @@ class Dossier(Base):
         Index("ix_dossier_received", "received_at"),
         # Covers every column a period's report reads, led by the version so each lĩnh vực comes out
         # grouped without a sort (migration 0009, bench/report.py).
-        Index("ix_dossier_report", "procedure_version_id", "finished_at", "received_at", "channel", "due_at", "status",
-              "paused_since", "supplement_count", "reschedule_count", "fee_amount", "online_payment", "docs_digitised",
-              "docs_reused", "result_digitised", "rating", "report_early", "report_days"),
+        Index("ix_dossier_report", "procedure_version_id", "finished_at", "received_at", "report_on_time",
+              "report_late", "report_early", "report_days", "channel", "fee_amount", "online_payment", "docs_digitised",
+              "docs_reused", "result_digitised", "rating", "due_at", "paused_since", "supplement_count",
+              "reschedule_count"),
         CheckConstraint("status BETWEEN 1 AND 10", name="ck_dossier_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,8 +95,10 @@ class Dossier(Base):
     docs_reused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     result_digitised: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     result_code: Mapped[str] = mapped_column(String(60), default="", server_default="")
-    # Kept by triggers (migration 0009), never written by the code: the end fell on a local day before
-    # the due day; days from reception to the end less the supplement waits (app.core.reporting).
+    # Kept by triggers (migration 0009), never written by the code; NULL while open: what the ended
+    # dossier counts as in QĐ 766 2.1 and II.06a (8)/(10), and its days for 2.2 (app.core.reporting).
+    report_on_time: Mapped[int | None] = mapped_column(Integer)
+    report_late: Mapped[int | None] = mapped_column(Integer)
     report_early: Mapped[int | None] = mapped_column(Integer)
     report_days: Mapped[float | None] = mapped_column(Float)
     fee_amount: Mapped[int] = mapped_column(Integer, default=0)
