@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateTimeEdit,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -142,8 +143,8 @@ def _set(widget: QWidget, value: Any) -> None:
         widget.setValue(value)  # type: ignore[attr-defined]
     elif isinstance(widget, QAbstractButton) and widget.isCheckable():
         widget.setChecked(value)
-    elif isinstance(widget, QTabWidget) and 0 <= value < widget.count():
-        widget.setCurrentIndex(value)
+    elif isinstance(widget, QTabWidget) and 0 <= value < widget.count() and widget.isTabVisible(value):
+        widget.setCurrentIndex(value)  # never a screen the officer's role hides
     elif isinstance(widget, QListWidget) and value < widget.count():
         widget.setCurrentRow(value)
     elif isinstance(widget, QTableWidget):
@@ -191,23 +192,30 @@ class LockScreen(QWidget):
 
     def __init__(self, window: QMainWindow, desk: Desk, runner: Runner) -> None:
         super().__init__(window)
-        self.setAutoFillBackground(True)
+        # Opaque: nothing of the screens under it (a citizen's half-typed form) shows while locked.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setObjectName("lockScreen")
-        self.setStyleSheet("#lockScreen { background: #eef1f5; }")
-        self.title = QLabel("<h2>🔒 Máy đang khóa</h2>")
+        self.setStyleSheet("#lockScreen { background: #e9edf2; }")
+        self.title = QLabel("<h2>Máy đang khóa</h2>")
         self.who = QLabel(wordWrap=True)
         self.form = LoginForm(desk, runner, self)
         panel = QWidget(self)
-        panel.setMaximumWidth(460)
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        panel.setFixedWidth(480)
         panel.setObjectName("lockPanel")
         panel.setStyleSheet("#lockPanel { background: white; border: 1px solid #c5ccd6; border-radius: 6px; }")
         inner = QVBoxLayout(panel)
         inner.addWidget(self.title)
         inner.addWidget(self.who)
         inner.addWidget(self.form)
+        self.who.setFixedWidth(440)  # a wrapped label's height is then known to the layout
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(panel)
+        middle.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(panel, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(middle)
         layout.addStretch(2)
         self.hide()
 

@@ -151,6 +151,7 @@ class LoginDialog(QDialog):
     def __init__(self, desk: Desk, runner: Runner, *, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Đăng nhập – Một cửa")
+        self.setMinimumWidth(440)
         self.desk = desk
         self.logged: LoggedIn | None = None
         settings = desk.settings()

@@ -26,7 +26,7 @@ from app.services.desk import Desk
 from app.services.officers import Account, create_officer, list_officers, update_officer
 from app.ui.errors import show_error
 from app.ui.runner import Runner
-from app.ui.widgets import error_label, say
+from app.ui.widgets import error_label, give_mnemonics, say
 
 COLUMNS = ("Tên đăng nhập", "Họ và tên", "Chức danh", "Vai trò", "Trạng thái")
 
@@ -82,6 +82,9 @@ class OfficersView(QWidget):
         self.create_button.clicked.connect(self.create)
         self.save_button.clicked.connect(self.save)
         self.idle_save.clicked.connect(self.save_idle)
+        # Alt+letters unique beside the menu bar's (Giấy tờ, Màn hình, Cán bộ) and the page tabs.
+        give_mnemonics([self.new_button, self.create_button, self.save_button, self.idle_save,
+                        self.active, *self.role_boxes.values()], {"g", "m", "b", "d", "c", "n", "s", "t"})
         self.clear()
 
     def reload(self) -> None:

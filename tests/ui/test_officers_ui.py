@@ -232,6 +232,8 @@ def test_an_open_dossier_window_waits_for_its_officer(qtbot, staffed):
     assert detail.isVisible()
     qtbot.waitUntil(lambda: window.desk_lock.locked, timeout=5000)
     assert not detail.isVisible()  # put away with the lock: nothing of Lan's work shows
+    form = window.desk_lock.screen.form
+    qtbot.waitUntil(lambda: focused() is form.username)  # the lock screen took the keyboard from the dialog
     log_in(qtbot, "hoa.lv")
     assert not detail.isVisible() and staffed.officer.full_name == "Lê Văn Hòa"
     key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier, window=window)
