@@ -224,3 +224,20 @@ def test_pulled_saves_newest_wins(desk, clock):
     with desk.write() as connection:
         assert officers.apply_saved(connection, later) == 1
     assert officers.login(desk, "lan.nt", "moi-tu-hub-1").officer.roles == (Role.RECEPTION,)
+
+
+def test_the_slip_and_the_receipt_print_the_officer_who_acted(desk, tmp_path):
+    import subprocess
+
+    from app.services import papers
+
+    add_series(desk, PAPER)
+    make(desk, "hoa.lv", "Lê Văn Hòa", Role.HEAD)
+    desk.act_as(officers.login(desk, "hoa.lv", PASSWORD).officer)
+    got = receive_dossier(desk, ReceptionInput("2.000815", "Lê Thị Hồng", pages=2))
+    receipt = issue_receipt(desk, dossier_uid=got.uid)
+    for name, pdf in (("slip", papers.slip_pdf(desk, got.uid)), ("receipt", papers.receipt_pdf(desk, receipt.uid))):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        words = subprocess.run(["pdftotext", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True,
+                               text=True, check=True).stdout
+        assert "Lê Văn Hòa" in words, name
