@@ -128,8 +128,12 @@ class BackupPanel(QWidget):
         self.show_state()
         if done.recovery_key:
             self.last_recovery_key = done.recovery_key
-            box = QMessageBox(QMessageBox.Icon.Information, "Khóa khôi phục — chỉ hiện một lần", done.message,
+            notice = done.message.replace(done.recovery_key, "").rstrip()
+            box = QMessageBox(QMessageBox.Icon.Information, "Khóa khôi phục — chỉ hiện một lần", notice,
                               QMessageBox.StandardButton.Ok, self)
+            # The key on one line, in a fixed-width face, selectable: it is copied by hand onto paper.
+            box.setInformativeText(f"<p style='font-family: monospace; font-size: 13pt; white-space: pre'>"
+                                   f"{done.recovery_key}</p>")
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.open()
 

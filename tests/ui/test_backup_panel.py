@@ -28,7 +28,7 @@ def test_backup_now_then_the_hourly_check(qtbot, desk, tmp_path):
     panel.backup_now()
     assert len(panel.last_recovery_key.replace("-", "")) == 52
     boxes = [w for w in panel.findChildren(QMessageBox) if "KHÓA KHÔI PHỤC" in w.text()]
-    assert boxes and panel.last_recovery_key in boxes[0].text()
+    assert boxes and panel.last_recovery_key in boxes[0].informativeText()
     assert "Đã sao lưu vào" in panel.message.text() and "giờ vừa qua" in panel.state.text()
     panel.daily_check()
     assert len(backups_in(folder)) == 1  # today's exists: nothing new
