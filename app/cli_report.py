@@ -4,7 +4,8 @@
     motcua --db xa.sqlite report 766 --period quarter:2026-4 --format xlsx --out chiso766.xlsx
     motcua --db xa.sqlite report ii06a --period ky:2026-11 --format json        # 15/10–14/11, to stdout
 
-Reading only: refused beside an open desk like every command that opens the file (README)."""
+Reading only: refused beside an open desk like every command that opens the file (README). Once the
+file has officer accounts, `--user` must name one whose roles may see reports (trưởng bộ phận)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format != "json" and not args.out:
         raise DeskError(f"Tệp {args.format} cần --out TÊN_TỆP.")
     with _desk(args) as desk:
+        from app.cli_officers import sign_in_if_accounts
+
+        sign_in_if_accounts(desk, args)  # reports name citizens: an officer who may see them, once accounts exist
         body = export(desk, period, args.what, args.format, receiving_unit=args.to_unit or "")  # type: ignore[arg-type]
     if isinstance(body, str):
         if args.out:

@@ -106,3 +106,21 @@ def test_bad_requests_are_refused_plainly(db, tmp_path, capsys, args, message):
     assert main(["--db", db, "report", "ii06a", *args]) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_once_there_are_accounts_only_an_officer_who_may_see_reports(db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MOTCUA_NEW_PASSWORD", "quan-tri-123")
+    assert main(["--db", db, "officer", "add", "--username", "admin", "--name", "Trần Văn Quản"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "report", "ii06a", *NOV]) == 2
+    assert "--user" in capsys.readouterr().err
+    monkeypatch.setenv("MOTCUA_PASSWORD", "quan-tri-123")
+    assert main(["--db", db, "--user", "admin", "report", "ii06a", *NOV]) == 2  # an administrator configures only
+    assert "không được xem báo cáo" in capsys.readouterr().err
+    monkeypatch.setenv("MOTCUA_NEW_PASSWORD", "truong-bp-123")
+    assert main(["--db", db, "--user", "admin", "officer", "add", "--username", "hoa.lt", "--name", "Lê Thị Hòa",
+                 "--role", "truong_bo_phan"]) == 0
+    monkeypatch.setenv("MOTCUA_PASSWORD", "truong-bp-123")
+    capsys.readouterr()
+    assert main(["--db", db, "--user", "hoa.lt", "report", "ii06a", *NOV]) == 0
+    assert json.loads(capsys.readouterr().out)["total"]["received_total"] == 13

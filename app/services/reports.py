@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from app.core.lifecycle import Status
+from app.core.permissions import Perm
 from app.core.report_rules import LATENESS, rules_766
 from app.core.reporting import (
     DISLIKE,
@@ -272,6 +273,9 @@ class FullReport:
 
 
 def full_report(desk: Desk, period: Period) -> FullReport:
+    """Everything the screen and the papers show; only for an officer who may see reports (they
+    name citizens and officers)."""
+    desk.require(Perm.REPORTS)
     report = ii06a(desk, period)
     return FullReport(period, desk.settings(), report, indicators(desk, period, report),
                       {by: fees(desk, period, by) for by in FEES_SQL}, satisfaction(desk, period),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.money import format_vnd
+from app.core.permissions import PermissionDenied
 from app.core.reporting import II06A_COLUMNS, Period, half_year, month, quarter, reporting_month, year
 from app.services.clock import show, to_local
 from app.services.desk import Desk
@@ -241,6 +242,9 @@ class ReportsView(QWidget):
 
     def _failed(self, error: Exception) -> None:
         self._loading = False
+        if isinstance(error, PermissionDenied):  # said on the screen itself, not in a box at every visit
+            self.note.setText(error.message)
+            return
         self.note.setText("")
         show_error(self, error)
 

@@ -110,3 +110,17 @@ def test_exports_write_real_files(qtbot, view, tmp_path, monkeypatch):
     book = load_workbook(tmp_path / "766.xlsx")
     assert book["Chi so 766"]["C5"].value == 7
     assert view.note.text().startswith("Đã lưu ")
+
+
+def test_an_officer_who_may_not_see_reports_is_told_on_the_screen(qtbot, desk, qapp):
+    from app.core.permissions import Role
+    from app.services.officers import create_officer, login
+
+    create_officer(desk, username="lan.nt", full_name="Nguyễn Thị Lan", roles=[Role.RECEPTION.value],
+                   password="tiep-nhan-123")
+    desk.act_as(login(desk, "lan.nt", "tiep-nhan-123").officer)
+    widget = ReportsView(desk, Runner(synchronous=True))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert "không được xem báo cáo" in widget.note.text() and widget.ii06a_table.rowCount() == 0
