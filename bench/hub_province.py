@@ -27,11 +27,12 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import requests
-from common import ROOT, percentile, report
+from common import OUT, ROOT, percentile, report
 from sqlalchemy import text
 
 from sync.canonical import canonical_json
@@ -89,7 +90,8 @@ def clone(ops: list[dict[str, Any]], commune: int, workstation: int) -> list[dic
                "payload_sha256": sha, "chain_prev": prev}
         new["chain_hash"] = prev = link_hash(prev, op_id=new["op_id"], entity=new["entity"],
                                             entity_id=new["entity_id"], kind=new["kind"], payload_sha256=sha,
-                                            actor=new["actor"], device_time=new["device_time"])
+                                            actor=new["actor"],
+                                            device_time=datetime.fromisoformat(new["device_time"]))
         out.append(new)
     return out
 
@@ -100,10 +102,12 @@ class Hub:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.log = (OUT / f"hub_province-{workers}.log").open("w")  # the hub's own log, kept for a look afterwards
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sync.hub", "--db", url, "serve", "--port", str(port), "--workers", str(workers),
              "--blobs", str(folder / "blobs")], env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -127,6 +131,7 @@ class Hub:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
+        self.log.close()
 
 
 def workstation_round(args: tuple[str, str, list[dict[str, Any]], int]) -> tuple[list[float], int, float]:
