@@ -103,3 +103,19 @@ def test_one_username_per_commune(make_desk, hub):
     SyncClient(b).round()
     [problem] = [p for p in sync_problems(b) if p["kind"] == "officer.saved"]
     assert "Tên đăng nhập «lan.nt» đã dùng cho một tài khoản khác của xã" in problem["last_error"]
+
+
+def test_the_hub_command_resets_a_password(make_desk, hub, hub_url, capsys):
+    from sync.hub.__main__ import main as hub_main
+
+    a = make_desk("a", 1)
+    _staff(a)
+    _round(a)
+    capsys.readouterr()
+    assert hub_main(["--db", hub_url, "reset-password", "--agency-id", COMMUNE_A[0], "--username", "lan.nt"]) == 0
+    said = capsys.readouterr().out
+    temporary = said.split("Mật khẩu tạm của lan.nt: ", 1)[1].split()[0]
+    assert hub_main(["--db", hub_url, "officers", "--agency-id", COMMUNE_A[0]]) == 0
+    assert "lan.nt\tNguyễn Thị Lan\ttiep_nhan\thoạt động" in capsys.readouterr().out
+    _round(a)
+    assert officers.login(a, "lan.nt", temporary).must_change
