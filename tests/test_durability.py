@@ -29,7 +29,7 @@ def prepare(path: Path, first: int = 1) -> None:
     database = open_database(path)
     desk = Desk(database, actor="setup")
     init_commune(desk, CommuneSetup("000.17.22.H56", "Xã Quảng Phú", workstation_no=3))
-    add_series(desk, SeriesSpec("electronic", "EBL01", "26TAA", first, 99_999))
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", first, 99_999))
     database.dispose()
 
 

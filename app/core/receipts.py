@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from app.core.errors import NumberingError, ValidationError
 
@@ -69,8 +69,16 @@ def regime_on(day: date, paper_until: date, electronic_from: date | None = None)
 
 
 def check_paper_allowed(kind: str, day: date, paper_until: date, electronic_from: date | None = None) -> None:
-    if kind != PAPER or regime_on(day, paper_until, electronic_from) == PAPER:
+    """A range's numbers go only on receipts of its own kind: no paper number once the regime is
+    electronic, and no e-receipt number on a receipt that is not signed (before the switch)."""
+    regime = regime_on(day, paper_until, electronic_from)
+    if kind == regime:
         return
+    if kind == ELECTRONIC:
+        raise ValidationError(
+            "Số của dải biên lai điện tử chỉ dùng cho biên lai điện tử có chữ ký số, từ ngày "
+            f"{paper_until + timedelta(days=1):%d/%m/%Y} hoặc từ khi máy trạm chuyển sớm sang biên lai điện tử "
+            "(phần Cài đặt). Trước đó hãy lập biên lai giấy từ dải số biên lai giấy.", field="series")
     if day > paper_until:
         raise ValidationError(
             f"Sau ngày {paper_until:%d/%m/%Y} không được lập biên lai giấy "

@@ -85,13 +85,13 @@ _DOSSIER_WITH_LIVE_RECEIPT = select(
 ).where(D.c.uid == bindparam("uid"))
 # One statement takes the next number: BEGIN IMMEDIATE already makes this writer the only one.
 # Without a chosen range: in the electronic regime, the first e-receipt range of the year of issue
-# with numbers left (its symbol starts with the year: 27TAA), so numbering restarts each year. In the
-# paper regime, paper ranges first, then any other (before 2027 an e-range without the early switch
-# numbers plain receipts, as it always did here: nothing changes for such a desk until the switch).
+# with numbers left (its symbol starts with the year: 27TAA), so numbering restarts each year; in the
+# paper regime, the first paper range with numbers left. An e-range's numbers never go on an
+# unsigned receipt (app.core.receipts.check_paper_allowed refuses a chosen one).
 _TAKE_NUMBER = text(
     "UPDATE receipt_series SET next_number = next_number + 1 WHERE id = COALESCE(:sid, "
-    "(SELECT id FROM receipt_series WHERE active AND (kind = :kind OR :kind = 'paper') "
-    "AND series_symbol LIKE :prefix AND next_number <= last_number ORDER BY kind = :kind DESC, id LIMIT 1)) "
+    "(SELECT id FROM receipt_series WHERE active AND kind = :kind "
+    "AND series_symbol LIKE :prefix AND next_number <= last_number ORDER BY id LIMIT 1)) "
     "AND next_number <= last_number "
     "RETURNING id, next_number - 1 AS number, kind, template_symbol, series_symbol, last_number"
 )

@@ -75,3 +75,16 @@ def test_zero_fee_dossier_gets_no_receipt(desk):
     add_series(desk, PAPER)
     with pytest.raises(ValidationError, match="lớn hơn 0"):
         issue_receipt(desk, dossier_uid=receive_dossier(desk, birth()).uid)
+
+
+def test_an_e_range_never_numbers_an_unsigned_receipt_before_the_switch(desk):
+    e_range = add_series(desk, SeriesSpec("electronic", "EBL01", "26TAA", 1, 100))  # clock: 18/11/2026
+    with pytest.raises(NumberingError, match="Chưa có dải số biên lai nào còn số"):
+        issue_receipt(desk, payer_name="Nguyễn Văn A", fee_name="Phí chứng thực", amount=2000)
+    with pytest.raises(ValidationError, match="chỉ dùng cho biên lai điện tử"):
+        issue_receipt(desk, series_id=e_range, payer_name="Nguyễn Văn A", fee_name="Phí chứng thực", amount=2000)
+    paper = add_series(desk, PAPER)
+    assert issue_receipt(desk, payer_name="Nguyễn Văn A", fee_name="Phí chứng thực", amount=2000).number == 101
+    with desk.read() as c:
+        assert c.execute(select(Receipt.series_id)).scalars().all() == [paper]
+    assert [s["left"] for s in series_status(desk) if s["series_symbol"] == "26TAA"] == [100]

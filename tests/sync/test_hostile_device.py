@@ -47,7 +47,7 @@ def crafted_ops(honest_received: dict, dossier_uid: str, hostile_ws: int) -> lis
              "workstation_no": hostile_ws, "actor": "Kẻ xấu"}
     printed = Printed(event_id=str(uuid.uuid4()), dossier_id=dossier_uid, kind="printed", status_after=10,
                       actor="Kẻ xấu", device_time=NOW, paper="slip", reprint=False).wire()
-    receipt = ReceiptIssued(receipt_id=str(uuid.uuid4()), template_symbol="EBL01", series_symbol="26TAA",
+    receipt = ReceiptIssued(receipt_id=str(uuid.uuid4()), template_symbol="01BLP0-001", series_symbol="AA/26T",
                             number=5, dossier_id=dossier_uid, payer_name="Ai đó", fee_name="Lệ phí",
                             amount=1000, amount_words="Một nghìn đồng", issued_at=NOW).wire()
     other = str(uuid.uuid4())
@@ -77,8 +77,8 @@ def crafted_ops(honest_received: dict, dossier_uid: str, hostile_ws: int) -> lis
 def test_a_hostile_device_cannot_stop_the_others_or_change_a_status(make_desk, hub):
     one, two = make_desk("mot", 1), make_desk("hai", 2)
     hostile = make_desk("xau", 3)
-    allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("electronic", "EBL01", "26TAA", 1000, 1999))
-    allot(hub.engine, COMMUNE_A[0], 3, SeriesSpec("electronic", "EBL01", "26TAA", 3000, 3999))
+    allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1000, 1999))
+    allot(hub.engine, COMMUNE_A[0], 3, SeriesSpec("paper", "01BLP0-001", "AA/26T", 3000, 3999))
     for desk in (one, two, hostile):
         SyncClient(desk).round()
     got = receive_dossier(one, copy_cert("Trần Thị Bình"))

@@ -38,7 +38,7 @@ def new_desk(path, agency, workstation, hub, clock):
     desk = Desk(open_database(path), actor=f"Cán bộ {workstation}", clock=clock)
     init_commune(desk, CommuneSetup(agency, "Xã Mô Hình", workstation_no=workstation))
     enroll(desk, hub.url, create_enroll_code(hub.engine, agency, "Xã Mô Hình", workstation), f"Máy {workstation}")
-    add_series(desk, SeriesSpec("electronic", "EBL01", "26TAA", workstation * 1000, workstation * 1000 + 999))
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", workstation * 1000, workstation * 1000 + 999))
     return desk
 
 

@@ -183,15 +183,15 @@ def test_receipt_ranges_allotted_by_the_hub_reach_their_workstation_only(make_de
     from sync.hub.admin import HubError, allot
 
     with pytest.raises(HubError, match="chưa có xã"):
-        allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("electronic", "EBL01", "26TAA", 1, 500))
-    allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("electronic", "EBL01", "26TAA", 1, 500), COMMUNE_A[1])
+        allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 500))
+    allot(hub.engine, COMMUNE_A[0], 1, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1, 500), COMMUNE_A[1])
     one = make_desk("mot", 1)  # gets the range with its enrollment
-    assert [(s["series_symbol"], s["first_number"], s["source"]) for s in series_status(one)] == [("26TAA", 1, "hub")]
+    assert [(s["series_symbol"], s["first_number"], s["source"]) for s in series_status(one)] == [("AA/26T", 1, "hub")]
     two = make_desk("hai", 2)
     assert series_status(two) == []
-    allot(hub.engine, COMMUNE_A[0], 2, SeriesSpec("electronic", "EBL01", "26TAA", 501, 900))
+    allot(hub.engine, COMMUNE_A[0], 2, SeriesSpec("paper", "01BLP0-001", "AA/26T", 501, 900))
     with pytest.raises(HubError, match="trùng"):
-        allot(hub.engine, COMMUNE_A[0], 2, SeriesSpec("electronic", "EBL01", "26TAA", 800, 1000))
+        allot(hub.engine, COMMUNE_A[0], 2, SeriesSpec("paper", "01BLP0-001", "AA/26T", 800, 1000))
     for desk in (one, two, two):  # pulled by the next round; applying it again changes nothing
         SyncClient(desk).round()
     assert [(s["first_number"], s["last_number"]) for s in series_status(two)] == [(501, 900)]

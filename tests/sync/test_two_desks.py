@@ -42,7 +42,7 @@ def new_desk(path, agency, workstation, hub, clock):
     desk = Desk(open_database(path), actor=f"Cán bộ máy {workstation}", clock=clock)
     init_commune(desk, CommuneSetup(agency, "Xã Hai Máy", workstation_no=workstation))
     enroll(desk, hub.url, create_enroll_code(hub.engine, agency, "Xã Hai Máy", workstation), f"Máy {workstation}")
-    add_series(desk, SeriesSpec("electronic", "EBL01", "26TAA", workstation * 1000, workstation * 1000 + 999))
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AA/26T", workstation * 1000, workstation * 1000 + 999))
     return desk
 
 
@@ -194,8 +194,8 @@ def test_a_pause_on_one_workstation_and_its_end_on_the_other_give_one_due_time(m
 
 def test_a_fee_collected_on_one_workstation_is_never_collected_again_on_the_other(make_desk, hub):
     one, two = make_desk("mot", 1), make_desk("hai", 2)
-    add_series(one, SeriesSpec("electronic", "EBL01", "26TAA", 1000, 1999))
-    add_series(two, SeriesSpec("electronic", "EBL01", "26TAA", 2000, 2999))
+    add_series(one, SeriesSpec("paper", "01BLP0-001", "AA/26T", 1000, 1999))
+    add_series(two, SeriesSpec("paper", "01BLP0-001", "AA/26T", 2000, 2999))
     got = receive_dossier(one, copy_cert("Trần Thị Bình"))
     issued = issue_receipt(one, dossier_uid=got.uid)
     sync_all([one, two])
