@@ -8,13 +8,14 @@ the form, the password is cleared and the keyboard goes back to it. A password s
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core.errors import DeskError, ValidationError
 from app.services.desk import Desk
-from app.services.officers import LoggedIn, change_own_password, login
+from app.services.officers import LoggedIn, change_own_password, create_first_admin, has_officers, login
 from app.ui.errors import show_error
 from app.ui.runner import Runner
 from app.ui.widgets import error_label
@@ -174,9 +175,69 @@ class LoginDialog(QDialog):
         self.accept()
 
 
+FIRST_ADMIN = ("Tệp dữ liệu này chưa có tài khoản cán bộ nào (tạo từ trước khi phần mềm có tài khoản, hoặc "
+               "bằng lệnh motcua init). Hãy tạo tài khoản quản trị đầu tiên; quản trị sẽ tạo tài khoản cho "
+               "các cán bộ khác ở thẻ «Danh mục và cài đặt → Tài khoản cán bộ».")
+
+
+class FirstAdminDialog(QDialog):
+    """A desk with no account at all (a file made before accounts existed): its first administrator.
+    Enter goes from field to field; on the last one it creates the account and signs it in."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tài khoản quản trị đầu tiên – Một cửa")
+        self.setMinimumWidth(480)
+        self.desk = desk
+        self.username, self.full_name = QLineEdit(placeholderText="ví dụ quantri"), QLineEdit()
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.message = error_label()
+        self.message.hide()
+        intro = QLabel(FIRST_ADMIN, wordWrap=True)
+        form = QFormLayout()
+        form.addRow("&Tên đăng nhập", self.username)
+        form.addRow("&Họ và tên (in trên giấy tờ)", self.full_name)
+        form.addRow("&Mật khẩu (ít nhất 8 ký tự)", self.password)
+        form.addRow("Nhập &lại mật khẩu", self.repeat)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        fields = [self.username, self.full_name, self.password, self.repeat]
+        for field, following in pairwise(fields):
+            field.returnPressed.connect(following.setFocus)
+        self.repeat.returnPressed.connect(self.create)
+
+    def create(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self.message.setText("Hai lần nhập mật khẩu không giống nhau.")
+            self.message.show()
+            self.repeat.clear()
+            self.repeat.setFocus()
+            return
+        try:
+            officer = create_first_admin(self.desk, username=self.username.text(), full_name=self.full_name.text(),
+                                         password=self.password.text())
+        except DeskError as error:
+            self.message.setText(error.message)
+            self.message.show()
+            return
+        self.desk.act_as(officer)
+        self.accept()
+
+
 def sign_in_at_start(desk: Desk, *, demo: bool = False) -> bool:
     """Ask who works at this desk before the window opens; False when they close the dialog. The
-    check runs inline: no window waits on it yet, and it takes a fifth of a second."""
+    check runs inline: no window waits on it yet, and it takes a fifth of a second. A file with no
+    account yet asks for its first administrator instead."""
+    if not has_officers(desk):
+        desk.trusted = True  # the file's set-up, as the first-run wizard does it
+        try:
+            created = FirstAdminDialog(desk).exec() == QDialog.DialogCode.Accepted
+        finally:
+            desk.trusted = False
+        return created and desk.officer is not None
     dialog = LoginDialog(desk, Runner(synchronous=True), demo=demo)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     return accepted and desk.officer is not None

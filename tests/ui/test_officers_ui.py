@@ -240,3 +240,37 @@ def test_an_open_dossier_window_waits_for_its_officer(qtbot, staffed):
     window.desk_lock.screen.form.username.selectAll()
     log_in(qtbot, "lan.nt")
     assert detail.isVisible() and staffed.officer.full_name == "Nguyễn Thị Lan"
+
+
+def test_a_file_without_accounts_asks_for_its_first_administrator(qtbot, desk):
+    """A commune's file from before accounts existed: the desk does not lock its own people out."""
+    from PySide6.QtCore import QTimer
+
+    from app.ui.login import FirstAdminDialog, sign_in_at_start
+
+    desk.trusted = False
+    typed = {}
+
+    def type_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, FirstAdminDialog):
+            QTimer.singleShot(20, type_in)
+            return
+        for field, text in ((dialog.username, "quantri"), (dialog.full_name, None), (dialog.password, "quantri-123"),
+                            (dialog.repeat, "quantri-khac")):
+            dialog.activateWindow()
+            if text is None:
+                for char in "Phạm Thu Hà":
+                    QTest.sendKeyEvent(QTest.KeyAction.Click, field, Qt.Key.Key_unknown, char,
+                                       Qt.KeyboardModifier.NoModifier)
+            else:
+                QTest.keyClicks(field, text)
+            QTest.keyClick(field, Qt.Key.Key_Return)
+        typed["first"] = dialog.message.text()
+        QTest.keyClicks(dialog.repeat, "quantri-123")
+        QTest.keyClick(dialog.repeat, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, type_in)
+    assert sign_in_at_start(desk)
+    assert typed["first"] == "Hai lần nhập mật khẩu không giống nhau."
+    assert desk.officer.full_name == "Phạm Thu Hà" and desk.officer.roles == (Role.ADMIN,) and not desk.trusted
