@@ -44,7 +44,11 @@ ASKS: dict[Action, tuple[Ask, ...]] = {
     Action.REFUSE: (Ask("reason", "Lý do từ chối", "text"),),
     Action.RESCHEDULE: (Ask("new_due", "Ngày giờ hẹn trả mới", "datetime"), Ask("reason", "Lý do chậm", "text")),
     Action.STOP: (Ask("reason", "Lý do dừng giải quyết", "text"),),
-    Action.FINISH: (Ask("note", "Kết quả / ghi chú", "line"),),
+    Action.FINISH: (Ask("note", "Kết quả / ghi chú", "line"),
+                    # what the reports and the national portal read of the result (issue 13)
+                    Ask("result_digitised", "Hình thức kết quả", "choice",
+                        ((False, "Bản giấy"), (True, "Bản điện tử (kết quả đã số hóa)"))),
+                    Ask("result_code", "Số, ký hiệu giấy tờ kết quả", "line")),
     Action.HAND_OVER: (Ask("receiver", "Người nhận kết quả", "line"),
                        Ask("method", "Hình thức", "choice", tuple(HAND_OVER_METHODS.items())),
                        Ask("note", "Ghi chú", "line")),

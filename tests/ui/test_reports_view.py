@@ -124,3 +124,23 @@ def test_an_officer_who_may_not_see_reports_is_told_on_the_screen(qtbot, desk, q
     widget.show()
     qtbot.waitExposed(widget)
     assert "không được xem báo cáo" in widget.note.text() and widget.ii06a_table.rowCount() == 0
+
+
+def test_the_finish_step_asks_for_the_form_and_code_of_the_result(qtbot, desk, clock, qapp):
+    from app.core.lifecycle import Action
+    from app.services.processing import finish
+    from app.services.reception import receive_dossier
+    from app.store.models import Dossier
+    from app.ui.action_dialog import ActionDialog
+    from tests.helpers.data import copy_cert
+
+    uid = receive_dossier(desk, copy_cert()).uid
+    dialog = ActionDialog(Action.FINISH, "Có kết quả", {})
+    qtbot.addWidget(dialog)
+    assert dialog.values() == {"note": "", "result_digitised": False, "result_code": ""}
+    dialog.inputs["result_digitised"].setCurrentIndex(1)
+    dialog.inputs["result_code"].setText("CT-2026-0042")
+    finish(desk, uid, **dialog.values())
+    with desk.read() as c:
+        row = c.execute(Dossier.__table__.select().where(Dossier.uid == uid)).one()
+    assert (row.result_digitised, row.result_code) == (1, "CT-2026-0042")
