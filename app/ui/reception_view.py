@@ -34,7 +34,7 @@ from app.core.wording import short_moment
 from app.services.catalogue import ProcedureInForce, list_procedures
 from app.services.clock import to_local
 from app.services.desk import Desk
-from app.services.reception import CHANNELS, RETURN_METHODS, DocumentInput, ReceptionInput
+from app.services.reception import CHANNELS, ONLINE_PAYMENTS, RETURN_METHODS, DocumentInput, ReceptionInput
 from app.services.reception_flow import Counter, receive_at_counter
 from app.services.text_input import check_identity, clean_text, parse_birth_date
 from app.ui.errors import show_error
@@ -161,6 +161,7 @@ class ReceptionView(QWidget):
         form.addRow("Số bộ hồ sơ", self.sets)
         form.addRow("&Kênh nộp", self.channel)
         form.addRow("Nhận kết quả", self.return_method)
+        form.addRow("Số hóa", self._report_facts())
         form.addRow("Số t&rang bản chính", self.pages)
         form.addRow("", self._error_label("pages"))
         form.addRow("Số &bản", self.copies)
@@ -358,6 +359,22 @@ class ReceptionView(QWidget):
     def _documents(self) -> tuple[DocumentInput, ...]:
         return tuple(DocumentInput(name, form, quantity) for name, form, quantity in chosen_documents(self.documents))
 
+    def _report_facts(self) -> QWidget:
+        """What the reports read (issue 13): scanned components, data from the national store, and for
+        an online dossier how its fee was paid."""
+        self.docs_digitised = QCheckBox("Thành phần đã số hóa")
+        self.docs_reused = QCheckBox("Lấy từ Kho dữ liệu")
+        self.online_payment = QComboBox()
+        for key, label in ONLINE_PAYMENTS.items():
+            self.online_payment.addItem(label, key)
+        self.online_payment.setToolTip("Phí, lệ phí của hồ sơ trực tuyến đã được thanh toán trực tuyến qua đâu")
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.docs_digitised, self.docs_reused, self.online_payment):
+            line.addWidget(widget)
+        return row
+
     def form(self) -> ReceptionInput:
         procedure = self.current_procedure()
         if procedure is None:
@@ -371,6 +388,8 @@ class ReceptionView(QWidget):
             return_method=self.return_method.currentData(), pages=self.pages.value(), copies=self.copies.value(),
             exemption=self.exemption.currentData(), manual_fee=self._manual_amount(procedure),
             confirmed=frozenset(self.confirmed), scanned=self._scanned(),
+            online_payment=self.online_payment.currentData(), docs_digitised=self.docs_digitised.isChecked(),
+            docs_reused=self.docs_reused.isChecked(),
         )
 
     def submit(self) -> None:
@@ -445,6 +464,9 @@ class ReceptionView(QWidget):
         self.pages.setValue(1)
         self.copies.setValue(1)
         self.manual_fee.setValue(0)
+        self.docs_digitised.setChecked(False)
+        self.docs_reused.setChecked(False)
+        self.online_payment.setCurrentIndex(0)
         self._procedure_changed()
         self.procedure_search.setFocus()
         self.procedure_search.selectAll()

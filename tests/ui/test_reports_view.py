@@ -144,3 +144,24 @@ def test_the_finish_step_asks_for_the_form_and_code_of_the_result(qtbot, desk, c
     with desk.read() as c:
         row = c.execute(Dossier.__table__.select().where(Dossier.uid == uid)).one()
     assert (row.result_digitised, row.result_code) == (1, "CT-2026-0042")
+
+
+def test_reception_records_digitised_reused_and_online_payment(qtbot, desk, qapp):
+    from app.services.reception import receive_dossier
+    from app.store.models import Dossier
+    from app.ui.reception_view import ReceptionView
+
+    view = ReceptionView(desk, Runner(synchronous=True))
+    qtbot.addWidget(view)
+    view.procedure_search.setText("chung thuc ban sao")
+    view.owner_name.setText("Trần Thị Bình")
+    view.channel.setCurrentIndex(1)  # Trực tuyến
+    view.docs_digitised.setChecked(True)
+    view.docs_reused.setChecked(True)
+    view.online_payment.setCurrentIndex(2)  # Qua cổng thanh toán của tỉnh
+    uid = receive_dossier(desk, view.form()).uid
+    with desk.read() as c:
+        row = c.execute(Dossier.__table__.select().where(Dossier.uid == uid)).one()
+    assert (row.channel, row.online_payment, row.docs_digitised, row.docs_reused) == (2, 2, 1, 1)
+    view.clear()
+    assert not view.docs_digitised.isChecked() and view.online_payment.currentData() == 0
