@@ -235,4 +235,5 @@ def check_chain_at_start(window: QMainWindow, desk: Desk, runner: Runner) -> Non
         runner.run(lambda: verify_chain(desk), checked, lambda _: None)
         return
     own = Runner(parent=window)
-    QTimer.singleShot(CHAIN_CHECK_DELAY_MS, lambda: own.run(lambda: verify_chain(desk), checked, lambda _: None))
+    # `own` as the timer's context: a window closed before the delay takes its pending check with it.
+    QTimer.singleShot(CHAIN_CHECK_DELAY_MS, own, lambda: own.run(lambda: verify_chain(desk), checked, lambda _: None))

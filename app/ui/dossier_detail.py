@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -173,8 +174,19 @@ class DossierDetail(QDialog):
         self.actions_row.addWidget(printing)
         row = [self.actions_row.itemAt(i).widget() for i in range(self.actions_row.count())]
         give_mnemonics([w for w in row if isinstance(w, QPushButton)], set())
-        first = next(iter(self.action_buttons.values()), printing)
-        first.setFocus(Qt.FocusReason.OtherFocusReason)  # the next step is one Enter away
+        self._focus_first_step()
+        QTimer.singleShot(0, self._focus_first_step)  # again once the layout has shown the new buttons
+
+    def _focus_first_step(self) -> None:
+        """The next step is one Enter away (also once shown: a dialog focuses its first child)."""
+        row = [self.actions_row.itemAt(i).widget() for i in range(self.actions_row.count())]
+        buttons = [*self.action_buttons.values(), *(w for w in row if isinstance(w, QPushButton))]
+        if buttons:
+            buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._focus_first_step)
 
     def attach(self, path: str | None = None) -> None:
         """A scan of the papers, kept with the dossier and sent upstream on its own channel."""

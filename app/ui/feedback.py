@@ -46,7 +46,7 @@ class ReceptionBanner:
         if printed:
             parts.append(f"Đã in: {', '.join(printed)}.")
         if skipped:
-            parts.append(f"Chưa in: {', '.join(skipped)} (in lại từ danh sách hồ sơ, chuột phải hoặc mở hồ sơ).")
+            parts.append(f"Chưa in: {', '.join(skipped)} (in sau ở cửa sổ của hồ sơ, nút «In giấy tờ…», Alt+I).")
         if not self.papers:
             parts.append("Chưa in giấy tờ nào." if not self.view.print_now.isChecked() else "Đang mở bản xem trước…")
         return " ".join(parts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, QSettings, Qt, QTimer
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -306,6 +306,9 @@ class FirstRun(QWizard):
         first = getattr(page, "first", None)
         if first is not None and first.isEnabled():
             first.setFocus(Qt.FocusReason.TabFocusReason)  # the keyboard starts in the step's first field
+            # Again once the wizard has finished switching (under a window manager it focuses after us).
+            QTimer.singleShot(0, lambda: first.setFocus(Qt.FocusReason.TabFocusReason)
+                              if self.currentPage() is page else None)
 
     def describe(self) -> str:
         s = self.desk.settings()

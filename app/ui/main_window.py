@@ -305,10 +305,12 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, counts: dict[str, int]) -> None:
         settings = self.desk.settings()
-        self.status.setText(
-            f"{settings.device_name} (máy trạm số {settings.workstation_no})  ·  Tệp dữ liệu: {self.desk.db.path}"
-            f"  ·  {counts['pending']} thay đổi chờ đồng bộ lên hệ thống cấp trên"
-        )
+        # Short enough to share the bar at 1366 px with the sync state, its button and the officer; the
+        # database file is one hover away.
+        self.status.setText(f"{settings.device_name} (máy trạm số {settings.workstation_no})  ·  "
+                            f"{counts['pending']} thay đổi chờ đồng bộ")
+        self.status.setToolTip(f"Tệp dữ liệu: {self.desk.db.path}\n{counts['pending']} thay đổi chờ đồng bộ lên hệ "
+                               "thống cấp trên")
         self.sync_status.setText(sync_line(self.scheduler, counts, settings.sync_clock_offset_s,
                                            settings.sync_last_success))
 
