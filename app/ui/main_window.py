@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         self.details: dict[str, DossierDetail] = {}  # one window per dossier
         self.reception = ReceptionView(desk, self.runner)
         self.dossiers = DossierListView(desk, self.runner)
+        # Issue 14: the list's first page is the database worker's first job; the other screens' loads
+        # queue behind it (their results arrive after the event loop starts, like this one's).
+        self.dossiers.reload()
         self.tabs.addTab(self.reception, "Tiếp nhận")
         self.tabs.addTab(self.dossiers, "Hồ sơ")
         self.receipts = ReceiptsView(desk, self.runner)
@@ -129,7 +132,6 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS, timeout=self.update_status)
         self._status_timer.start()
         self._restore_geometry()
-        self.dossiers.reload()
         self.update_status()
         check_chain_at_start(self, desk, self.runner)  # issue 9: a red banner if this desk's records were edited
         from app.ui.lock import install as install_officer_lock
