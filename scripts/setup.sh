@@ -11,6 +11,8 @@ DEB_PACKAGES=(
   libxcb-shape0 libxkbcommon-x11-0
   # looking at output: PDF -> PNG, screenshots, QR decoding
   poppler-utils imagemagick zbar-tools
+  # the desk driven at a real X display by a window manager and typed keys (scripts/xdotool_day.sh)
+  openbox xdotool
   # an independent check of the e-receipts' XML signatures; a software PKCS#11 token for the signer's tests
   xmlsec1 softhsm2
   # the hub's tests also run on a private PostgreSQL cluster

@@ -114,7 +114,7 @@ class ReceptionView(QWidget):
 
     def _owner_box(self) -> QGroupBox:
         box = QGroupBox("2. Người nộp hồ sơ")
-        self.scan = QLineEdit(placeholderText="Quét mã QR trên thẻ CCCD (ở ô nào cũng được) rồi Enter")
+        self.scan = QLineEdit(placeholderText="Quét QR thẻ CCCD (ô nào cũng được)")
         self.scan.returnPressed.connect(self.apply_scan)
         self.owner_name = QLineEdit(maxLength=LIMITS["owner_name"].max_chars)
         self.cccd = QLineEdit(maxLength=12)

@@ -89,7 +89,16 @@ def _list(window: MainWindow) -> None:
 
 def _detail(window: MainWindow) -> None:
     detail = window.open_detail(window.model.row_at(0).uid)
-    QTimer.singleShot(1500, lambda: (_save(detail, "desk-detail.png"), detail.close()))
+    waited = [0]
+
+    def shoot() -> None:  # once its data has come back from the database worker (busy at start-up)
+        waited[0] += 1
+        if detail.timeline.rowCount() == 0 and waited[0] < 100:
+            QTimer.singleShot(200, shoot)
+            return
+        QTimer.singleShot(300, lambda: (_save(detail, "desk-detail.png"), detail.close()))
+
+    shoot()
 
 
 def _preview(window: MainWindow) -> None:

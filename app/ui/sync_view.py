@@ -30,7 +30,9 @@ from app.ui.sync_scheduler import SyncScheduler
 from app.ui.widgets import error_label, form_dialog
 
 KINDS = {f"dossier.{a.value}": label for a, label in ACTION_LABELS.items()} | {
-    "receipt.issued": "Lập biên lai", "receipt.voided": "Hủy biên lai"}
+    "receipt.issued": "Lập biên lai", "receipt.voided": "Hủy biên lai",
+    "receipt.signed": "Ký biên lai điện tử", "receipt.noticed": "Thông báo biên lai điện tử sai sót",
+    "officer.saved": "Lưu tài khoản cán bộ", "desk.restored": "Khôi phục dữ liệu từ bản sao lưu"}
 ADVICE_REJECTED = ("Hệ thống cấp trên từ chối thao tác này; các thao tác sau của cùng hồ sơ đang chờ. "
                    "Xử lý theo lý do, rồi bấm «Gửi lại»; nếu chưa rõ, hãy gọi quản trị cấp trên.")
 ADVICE_ASIDE = ("Thay đổi này từ máy trạm khác không áp dụng được trên máy này; các thay đổi khác vẫn được nhận. "
@@ -119,7 +121,7 @@ class SyncView(QWidget):
             state, advice = {"rejected": ("Bị từ chối", f"{row['last_error']} — {ADVICE_REJECTED}"),
                              "aside": ("Nhận về nhưng chưa áp dụng được", f"{row['last_error']} — {ADVICE_ASIDE}"),
                              }.get(row["state"], ("Chờ gửi", "Sẽ tự gửi khi có kết nối."))
-            values = (show(row["device_time"]), row["code"] or "", KINDS.get(row["kind"], row["kind"]),
+            values = (show(row["device_time"]), row["code"] or "", KINDS.get(row["kind"], "Thay đổi khác"),
                       state, str(row["attempts"]), advice)
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))

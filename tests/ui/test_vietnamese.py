@@ -107,3 +107,12 @@ def test_the_error_dialog_has_a_plain_message_and_an_id_never_show_details(qtbot
     qtbot.addWidget(box)
     assert box.detailedText() == "" and "Traceback" not in box.text() and "Mã lỗi:" in box.text()
     assert {b.text() for b in box.buttons()} == {"Đồng ý"}
+
+
+def test_every_kind_of_change_the_sync_screen_lists_has_vietnamese_words():
+    """«officer.saved» reached the sync screen as it is: every op kind of the contract has its words."""
+    from app.ui.sync_view import KINDS
+    from sync.ops import OP_KINDS
+
+    assert set(OP_KINDS) <= set(KINDS)
+    assert all(words[0].isupper() and "." not in words for words in KINDS.values())
