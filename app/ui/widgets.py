@@ -43,6 +43,10 @@ def form_dialog(dialog: QDialog, form: QFormLayout, error: QLabel, ok_text: str,
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Hủy")
+    taken = {mnemonic_letter(form.itemAt(i).widget().text()) for i in range(form.count())
+             if isinstance(form.itemAt(i).widget(), QLabel)}
+    give_mnemonics([buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                    buttons.button(QDialogButtonBox.StandardButton.Ok)], taken)  # "Đăng ký" gets its letter too
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     for keys in ("Ctrl+Return", "Ctrl+Enter"):  # also from a text box, where Enter starts a new line
