@@ -3,6 +3,7 @@ scrolls. With no filter, open dossiers due soon or late come first (the day's pr
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -29,9 +30,18 @@ from app.ui.runner import Runner
 from app.ui.widgets import keyboard_table, search_leads_to
 
 PAGE = 200
+CARD_QR = re.compile(r"^\d{12}\|")
 OWNER_MAX_PX = 360
 SEARCH_DELAY_MS = 150
 DEADLINES = {"Mọi thời hạn": "", "Sắp đến hạn": "due_soon", "Quá hạn": "overdue"}
+
+
+def searched(text: str) -> str:
+    """What the search box looks for: a paper's QR becomes its dossier code, and a chip card's QR its
+    12-digit number (the citizen's card scanned at the counter finds all their dossiers)."""
+    if CARD_QR.match(text.strip()):
+        return text.strip()[:12]
+    return scanned_code(text).strip()
 
 
 class DossierListView(QWidget):
@@ -109,7 +119,7 @@ class DossierListView(QWidget):
             return edit.date().toPython()
 
         return ListFilter(
-            query=scanned_code(self.search.text()).strip(), statuses=tuple(self.status.currentData() or ()),
+            query=searched(self.search.text()), statuses=tuple(self.status.currentData() or ()),
             field=self.field.currentData() or "", deadline=self.deadline.currentData() or "",
             received_from=day(self.date_from) if self.use_dates.isChecked() else None,
             received_to=day(self.date_to) if self.use_dates.isChecked() else None,

@@ -261,3 +261,18 @@ def test_sync_now_on_an_unenrolled_desk_explains_enrollment_with_its_button(wind
     key(box, Qt.Key.Key_Return)
     assert window.tabs.currentWidget() is window.sync_view
     assert any(isinstance(w, EnrollDialog) and w.isVisible() for w in window.findChildren(EnrollDialog))
+
+
+def test_the_citizens_card_scanned_into_the_list_search_finds_their_dossiers(window, qtbot, desk):
+    view = window.reception
+    qtbot.keyClicks(view.procedure_search, "chung thuc ban sao")
+    key(view.procedure_search, Qt.Key.Key_Return)
+    view.print_now.setChecked(False)
+    types(view.scan, QR)
+    key(view.scan, Qt.Key.Key_Return)
+    key(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    receive(qtbot, window)  # another citizen
+    key(focused(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    types(focused(), QR)  # the scanner, into the list's search box
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert window.model.row_at(0).owner_name == "Lê Thị Hồng"
