@@ -78,7 +78,9 @@ def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False, demo
         return 2
     from app.ui.first_run import needs_first_run, run_first_run
 
-    if needs_first_run(desk) and not run_first_run(desk):  # a new commune: led step by step first
+    # A new commune is led step by step first (not when a script asked for a screenshot or a probe:
+    # nobody is there to answer the wizard).
+    if needs_first_run(desk) and screenshot is None and not probe and not run_first_run(desk):
         return 0
     from app.ui.login import sign_in_at_start
 

@@ -166,3 +166,25 @@ def test_every_step_has_its_letters_unique_with_the_wizards_buttons(wizard):
         letters = [mnemonic_letter(label.text()) for label in page.findChildren(QLabel) if label.buddy()]
         letters = [letter for letter in letters if letter]
         assert len(letters) == len(set(letters)) and not set(letters) & buttons, page.title()
+
+
+def test_the_desk_opens_on_a_new_file_with_the_first_run_and_leaving_it_opens_nothing(qtbot, fresh):
+    from PySide6.QtCore import QTimer
+
+    from app.ui import app as desk_app
+
+    seen = []
+
+    def answer():
+        wizard = QApplication.activeModalWidget()
+        if not isinstance(wizard, FirstRun):
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(wizard.currentPage().title())
+        wizard.activateWindow()
+        QTest.keyClick(wizard, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(50, answer)
+    assert desk_app.run(fresh) == 0
+    assert seen == ["Chuẩn bị máy trạm"] and needs_first_run(fresh)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
