@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QDialog,
     QLabel,
     QLineEdit,
@@ -176,6 +177,8 @@ class MainWindow(QMainWindow):
             taken = shared | {mnemonic_letter(label.text()) for label in page.findChildren(QLabel)}
             taken |= {mnemonic_letter(box.text()) for box in page.findChildren(QAbstractButton)}
             give_mnemonics(page.findChildren(QPushButton), taken)
+            for view in page.findChildren(QAbstractItemView):  # every table: Tab leaves, arrows move inside
+                view.setTabKeyNavigation(False)  # (focus policies stay: headers and popups take no Tab)
 
     def _screen_shown(self, index: int) -> None:
         """Each screen starts with the keyboard where its work starts."""

@@ -276,3 +276,10 @@ def test_the_citizens_card_scanned_into_the_list_search_finds_their_dossiers(win
     types(focused(), QR)  # the scanner, into the list's search box
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
     assert window.model.row_at(0).owner_name == "Lê Thị Hồng"
+
+
+def test_no_table_of_any_screen_traps_tab(window):
+    from PySide6.QtWidgets import QAbstractItemView
+
+    views = window.findChildren(QAbstractItemView)
+    assert len(views) >= 6 and not [v for v in views if v.tabKeyNavigation()]
