@@ -68,6 +68,7 @@ class SlipData:
     book_sequence: str
     receiver_name: str
     copies: tuple[str, ...] = ("Liên 1: Lưu", "Liên 2: Giao người nộp hồ sơ")
+    request_counts: str = ""  # "03 bản, mỗi bản 05 trang": the counts the fee was computed on, when they matter
 
 
 def documents_table(documents: tuple[tuple[str, str, int], ...], styles: Styles, page: Page) -> Flowable:
@@ -116,7 +117,9 @@ def _applicant(data: SlipData, styles: Styles) -> list[Flowable]:
 
 def _terms(data: SlipData, styles: Styles) -> list[Flowable]:
     return [
-        line([("2. Số lượng hồ sơ: ", False), (f"{data.sets_count:02d}", True), (" (bộ)", False)], styles.left),
+        line([("2. Số lượng hồ sơ: ", False), (f"{data.sets_count:02d}", True), (" (bộ)", False),
+              ("; số bản yêu cầu: " if data.request_counts else "", False), (data.request_counts, True)],
+             styles.left),
         line([("3. Thời gian giải quyết hồ sơ theo quy định là: ", False), (data.legal_time, True)], styles.left),
         line([("4. Thời gian nhận hồ sơ: ", False), (data.received, True)], styles.left),
         line([("5. Thời gian trả kết quả giải quyết hồ sơ: ", False), (data.due, True)], styles.left),

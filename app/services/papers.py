@@ -93,6 +93,15 @@ def _fee_text(dossier: dict[str, Any]) -> str:
     return f"{format_vnd(dossier['fee_amount'])} ({amount_in_words(dossier['fee_amount'])})"
 
 
+def _request_counts(dossier: dict[str, Any]) -> str:
+    """The copies and pages the official entered (the fee follows them), so the slip the citizen keeps
+    says what was asked for, not only the documents handed in."""
+    copies, pages = dossier.get("copies") or 1, dossier.get("pages") or 1
+    if copies == 1 and pages == 1:
+        return ""
+    return f"{copies:02d} bản, mỗi bản {pages:02d} trang" if pages > 1 else f"{copies:02d} bản"
+
+
 def _last_event(detail: dict[str, Any], action: Action) -> dict[str, Any]:
     for event in reversed(detail["events"]):
         if event["kind"] == action.value:
@@ -133,6 +142,7 @@ def slip_pdf(desk: Desk, uid: str, *, copies: int = 2, size: str | None = None, 
         return_place=return_place(desk, dossier["return_method"]), fee=_fee_text(dossier),
         book_number=str(to_local(received).year), book_sequence=dossier["code"].rsplit("-", 1)[1],
         receiver_name=dossier["received_by"], copies=labels[-copies:] if copies == 1 else labels,
+        request_counts=_request_counts(dossier),
     )
     return render_slip(data, _page(desk, size), stamp=reprint_stamp(desk, reprint))
 

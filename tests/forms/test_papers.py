@@ -188,3 +188,12 @@ def test_ticket_and_public_list(s):
     listing = text(papers.public_list_pdf(s.desk))
     assert "DANH MỤC THỦ TỤC HÀNH CHÍNH" in listing and "Chứng thực bản sao từ bản chính" in listing
     assert "2.000 đ/trang" in listing and "Trang 1/" in listing
+
+
+def test_slip_states_the_copies_and_pages_the_fee_was_computed_on(desk):
+    from tests.helpers.data import copy_cert
+
+    counted = receive_dossier(desk, copy_cert("Trần Thị Bình", pages=5, copies=3))
+    plain = receive_dossier(desk, copy_cert("Lê Văn Cường", pages=1, copies=1))
+    assert "số bản yêu cầu: 03 bản, mỗi bản 05 trang" in text(papers.slip_pdf(desk, counted.uid))
+    assert "số bản yêu cầu" not in text(papers.slip_pdf(desk, plain.uid))
