@@ -180,7 +180,9 @@ class SyncClient:
             params["include_own"] = "true"
         response = self.http.get(f"{self.base}/api/v1/sync/pull", params=params, headers=health, timeout=TIMEOUT)
         self._check(response)
-        return PullResponse.model_validate_json(response.content)  # parsed and checked in one pass
+        # Not model_validate_json: on pages of tens of thousands of distinct ids its parser's memory kept
+        # growing (+40 MB a 50,000-change sync, measured); json then validation stays flat.
+        return PullResponse.model_validate(response.json())
 
     def pull(self) -> int:
         """Every page since the stored cursor, each applied with its cursor in one transaction. The
