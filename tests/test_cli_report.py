@@ -3,11 +3,13 @@ numbers, SUM formulas and print set-up, PDFs read back with poppler; bad periods
 
 import io
 import json
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from app.cli import main
+from app.services.clock import LOCAL_ZONE
 from tests.forms.pdf_tools import layout_lines, pages, text
 from tests.helpers.report_data import at, build_hand_set
 
@@ -57,9 +59,10 @@ def test_ii06a_pdf_header_period_rows_signatures(db, tmp_path):
     count, size = pages(pdf)
     assert count == 1 and size[0] > size[1]  # A4 landscape
     words = text(pdf)
+    today = datetime.now(LOCAL_ZONE).date()  # signed on the day it is made, in Vietnam
     for expected in ("Biểu số II.06a/VPCP/KSTT", "Kỳ báo cáo: Từ ngày 01/11/2026 đến ngày 30/11/2026",
                      "Văn phòng UBND tỉnh Thanh Hóa", "NGƯỜI LẬP BIỂU", "CHỦ TỊCH",
-                     "Quảng Phú, ngày 02 tháng 12 năm 2026"):
+                     f"Quảng Phú, ngày {today:%d} tháng {today:%m} năm {today:%Y}"):
         assert expected in words
     lines = layout_lines(pdf, 1)
     assert any(line.startswith("2 Hộ tịch 8 1 5 2 6 1 3 2 2 1 1") for line in lines)
