@@ -4,6 +4,7 @@ and the number ranges of this workstation (an administrator enters a new one fro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
@@ -476,18 +477,21 @@ class ReceiptsView(QWidget):
                 return Replaced(None, notice, error.message)
             return Replaced(issued, notice, "")
 
+        def done(result: Replaced) -> None:
+            dialog.accept()
+            self._replaced(line, result)
+
+        self.runner.run(work, done, self._refusal_in(dialog))
+
+    def _refusal_in(self, dialog: Any) -> Callable[[Exception], None]:
+        """A form dialog stays open on a refusal, with the message at its field; anything else is an error."""
         def failed(error: Exception) -> None:
             if isinstance(error, DeskError):
                 dialog.refused(error.message, error.field or "")
             else:
                 dialog.refused("")
                 show_error(self, error)
-
-        def done(result: Replaced) -> None:
-            dialog.accept()
-            self._replaced(line, result)
-
-        self.runner.run(work, done, failed)
+        return failed
 
     def _replaced(self, line: ReceiptLine, result: Replaced) -> None:
         old, notice = self.label_of(line), NOTICE_MADE if result.notice_id else ""
@@ -538,18 +542,11 @@ class ReceiptsView(QWidget):
     def _add_range(self, dialog: RangeDialog) -> None:
         entered: RangeInput = dialog.value()
 
-        def failed(error: Exception) -> None:
-            if isinstance(error, DeskError):
-                dialog.refused(error.message, error.field or "")
-            else:
-                dialog.refused("")
-                show_error(self, error)
-
         def done(_: Any) -> None:
             dialog.accept()
             self.say(f"Đã ghi dải số {entered.series_symbol.strip().upper()} từ số "
                      f"{format_number(entered.first_number)} đến số {format_number(entered.last_number)}.")
             self.reload()
 
-        self.runner.run(lambda: add_range(self.desk, entered), done, failed)
+        self.runner.run(lambda: add_range(self.desk, entered), done, self._refusal_in(dialog))
 

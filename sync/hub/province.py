@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -303,7 +303,7 @@ def _commune_body(engine: Engine, agency: str, period: Period, today: date) -> s
             + _indicator_table(names, {agency: report}, rules_766(period.last)))
 
 
-def province_router(engine: Engine, today: Any = None) -> APIRouter:
+def province_router(engine: Engine, today: Callable[[], date] | None = None) -> APIRouter:
     """`today`: a function giving the local date (tests fix it); the hub's clock otherwise."""
     router = APIRouter(prefix="/tinh", include_in_schema=False)
     logins = RateLimit(per_minute=LOGINS_PER_MINUTE)
