@@ -39,10 +39,10 @@ def test_the_window_module_imports_none_of_the_papers_or_network_libraries():
     assert heavy_in(loaded_after("import app.ui.app, app.ui.main_window")) == []
 
 
-@pytest.mark.xfail(strict=True, reason="app.services.ereceipts imports lxml and the ereceipt package at module "
-                                       "level, and app.services.receipts, app.services.receipt_ranges and "
-                                       "app.ui.receipts_view import it at theirs; strict: remove this mark "
-                                       "once they load it at the first e-receipt")
+@pytest.mark.xfail(strict=True, reason="lxml, signxml and the ereceipt package now load at the first e-receipt, "
+                                       "but app.ui.backup_panel imports app.services.backup (cryptography, "
+                                       "keyring) and app.sync.client imports app.sync.credentials (keyring) at "
+                                       "module level; strict: remove this mark once they load them at first use")
 def test_the_window_module_does_not_import_the_e_receipt_stack():
     assert heavy_in(loaded_after("import app.ui.app, app.ui.main_window"), E_RECEIPT) == []
 
