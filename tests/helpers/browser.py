@@ -8,7 +8,7 @@ scripts/setup.sh. The window is 1366×768, the screen a commune official has.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +40,20 @@ def browser() -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def navigating(driver, act: Callable[[], object], timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
+    """Do what loads a new page (Enter in a form, a click on a link) and wait until it has loaded.
+
+    Chromium returns from a key press before the form is submitted; looking for the next page's
+    fields at once finds the old page (or nothing) on a busy machine.
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    wait = WebDriverWait(driver, timeout)
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")

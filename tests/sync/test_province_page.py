@@ -14,6 +14,7 @@ from app.services import processing, reports
 from app.services.reception import receive_dossier
 from app.sync.client import SyncClient
 from sync.hub.admin import create_admin_token
+from tests.helpers.browser import navigating
 from tests.helpers.data import birth, copy_cert, marriage_status
 from tests.sync.conftest import COMMUNE_B
 
@@ -130,12 +131,12 @@ def test_the_page_in_a_real_browser(make_desk, hub, clock, browser, tmp_path):
     assert "đăng nhập" in browser.title.lower()
     field = browser.find_element(By.ID, "ma")
     assert field.get_attribute("autofocus") is not None  # the cursor waits in the field
-    field.send_keys(token, Keys.ENTER)
+    navigating(browser, lambda: field.send_keys(token, Keys.ENTER))
     for name, day in (("tu", "01/11/2026"), ("den", "30/11/2026")):  # the period typed as officials write dates
         box = browser.find_element(By.NAME, name)
         box.clear()
         box.send_keys(day)
-    box.send_keys(Keys.ENTER)
+    navigating(browser, lambda: box.send_keys(Keys.ENTER))
     assert "Từ ngày 01/11/2026 đến ngày 30/11/2026" in browser.find_element(By.TAG_NAME, "nav").text
     tables = browser.find_elements(By.TAG_NAME, "table")
     assert len(tables) == 4
@@ -149,5 +150,5 @@ def test_the_page_in_a_real_browser(make_desk, hub, clock, browser, tmp_path):
         shot = ROOT / os.environ["MOTCUA_SHOTS"] / "province.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
-    browser.find_element(By.LINK_TEXT, "Xã Quảng Phú").click()
+    navigating(browser, browser.find_element(By.LINK_TEXT, "Xã Quảng Phú").click)
     assert "theo lĩnh vực" in browser.find_element(By.TAG_NAME, "main").text
