@@ -246,14 +246,13 @@ def claim(engine: Engine, limit: int, lease: timedelta, clock: Callable[[], date
     return rows
 
 
-def _moves(row: Claimed, status: str, message_id: str) -> list[str]:
+def _moves(row: Claimed, delivery: Any) -> list[str]:
     """The states a document passes through on this delivery, in order (a message acknowledged and
     answered in one pass went through `sent` too)."""
-    if status in (ACCEPTED, REJECTED):
-        return (["sent"] if row.state == "at_hub" and message_id else []) + [status]
-    if message_id and row.state == "at_hub":
-        return ["sent"]
-    return []
+    sent = row.state == "at_hub" and bool(delivery.message_id)
+    if delivery.status in (ACCEPTED, REJECTED):
+        return (["sent"] if sent else []) + [delivery.status]
+    return ["sent"] if sent and delivery.acknowledged else []
 
 
 def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report: PassReport,
@@ -264,7 +263,7 @@ def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report
     changes, updates = [], []
     for delivery in deliveries:
         row = by_id[delivery.item_id]
-        moves = _moves(row, delivery.status, delivery.message_id)
+        moves = _moves(row, delivery)
         for step, state in enumerate(moves):
             reason = delivery.reason if state == REJECTED else ""
             notice = row.uid if row.document == "notice" else None
@@ -284,6 +283,12 @@ def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
             connection.execute(insert(CT), changes)
+
+
+def remember_message(engine: Engine, row_ids: list[str], message_id: str) -> None:
+    """A new message's id on its documents, committed before the message is sent (the state stays)."""
+    with engine.begin() as connection:
+        connection.execute(update(DT).where(DT.c.id.in_([int(i) for i in row_ids])).values(message_id=message_id))
 
 
 def release(engine: Engine, claimed: list[Claimed]) -> None:
@@ -327,7 +332,8 @@ def transmit_once(engine: Engine, transmitter: Transmitter, settings: TransmitSe
         try:
             sent = transmit_pending([row.item() for row in claimed], transmitter, sender=settings.sender,
                                     receiver=settings.receiver, switch=switch, policy=settings.policy, sleep=sleep,
-                                    clock=clock, batch_size=settings.batch_size)
+                                    clock=clock, batch_size=settings.batch_size,
+                                    remember=lambda ids, message_id: remember_message(engine, ids, message_id))
         except BaseException:
             release(engine, claimed)  # tried again at the next pass, not when the lease runs out
             raise

@@ -170,7 +170,7 @@ class PendingItem:
     item_id: str  # the hub's row id, handed back in the delivery
     tax_code: str  # MST of the collector (messages hold one collector's documents)
     xml: bytes  # the signed receipt (or notice) as the desk made it
-    message_id: str = ""  # set once the provider acknowledged it: ask for the result, never resend
+    message_id: str = ""  # kept before its message was sent: ask for the result; resend only under it
     kind: int = envelope.MessageType.RECEIPT  # MLTDiep: a message holds documents of one kind
     doc_key: str = ""  # the key, when the caller already knows it (the hub stored it)
 
@@ -185,6 +185,7 @@ class Delivery:
     status: str  # accepted | rejected | pending
     reason: str = ""
     message_id: str = ""
+    acknowledged: bool = True  # False: the message may not have reached the provider (send failed)
 
 
 @dataclass
@@ -206,6 +207,7 @@ class _Loop:
     clock: Callable[[], datetime]
     rng: Callable[[], float]
     report: TransmitReport
+    remember: Callable[[list[str], str], None]
 
     def call(self, step: Callable[[], T]) -> T:
         """`step` with retries; ProviderUnavailable once the attempts are spent (switch marked down)."""
@@ -225,23 +227,49 @@ class _Loop:
             return value
         raise AssertionError("unreachable")
 
+    def send(self, header: envelope.Header, items: list[PendingItem], message_id: str) -> list[Delivery]:
+        """The message under `message_id`; the refusals if the provider refused it, else nothing."""
+        message = envelope.wrap(header, [item.xml for item in items], message_id)
+        try:
+            ack = self.call(lambda: self.transmitter.send(message))
+        except ProviderUnavailable as error:
+            # It may have arrived before the line dropped: keep the id, so the next pass asks first.
+            raise _StillDown(str(error), [Delivery(item.item_id, PENDING, str(error), message_id, acknowledged=False)
+                                          for item in items]) from error
+        if ack.received:
+            return []
+        reason = "; ".join(ack.errors) or "Thông điệp bị từ chối khi tiếp nhận."
+        return [Delivery(item.item_id, REJECTED, reason, ack.message_id or message_id) for item in items]
+
+    def poll(self, message_id: str) -> list[DocumentResult] | None:
+        results = None
+        for _ in range(self.policy.polls):
+            results = self.call(lambda: self.transmitter.result(message_id))
+            if results is not None:
+                break
+            self.sleep(self.policy.poll_interval)
+        return results
+
     def deliver(self, header: envelope.Header, items: list[PendingItem]) -> list[Delivery]:
         message_id = items[0].message_id
         if not message_id:
-            message = envelope.wrap(header, [item.xml for item in items])
-            ack = self.call(lambda: self.transmitter.send(message))
-            if not ack.received:
-                reason = "; ".join(ack.errors) or "Thông điệp bị từ chối khi tiếp nhận."
-                return [Delivery(item.item_id, REJECTED, reason, ack.message_id) for item in items]
-            message_id = ack.message_id
+            # The id is kept before anything leaves: a hub stopped between the provider's
+            # acknowledgement and recording it asks for the result next time instead of sending
+            # the receipts again in a new message (which the provider refuses as duplicates).
+            message_id = envelope.new_message_id(header.sender)
+            self.remember([item.item_id for item in items], message_id)
+            if refused := self.send(header, items, message_id):
+                return refused
         waiting = [Delivery(item.item_id, PENDING, "Đang chờ kết quả xử lý.", message_id) for item in items]
-        results = None
         try:
-            for _ in range(self.policy.polls):
-                results = self.call(lambda: self.transmitter.result(message_id))
-                if results is not None:
-                    break
-                self.sleep(self.policy.poll_interval)
+            try:
+                results = self.poll(message_id)
+            except UnknownMessage:
+                # Never arrived (stopped or cut off right after the id was kept) or the provider lost
+                # it: the same message again; a provider answers a repeated MTDiep once.
+                if refused := self.send(header, items, message_id):
+                    return refused
+                results = self.poll(message_id)
         except UnknownMessage:
             # Forget the message id: the next pass sends the documents again in a new message.
             return [Delivery(item.item_id, PENDING, "Tổ chức truyền nhận không còn thông điệp; sẽ gửi lại.")
@@ -279,16 +307,18 @@ def _batches(items: list[PendingItem], limit: int) -> Iterator[list[PendingItem]
 def transmit_pending(items: Iterable[PendingItem], transmitter: Transmitter, *, sender: str, receiver: str = "TCT",
                      switch: OutageSwitch | None = None, policy: RetryPolicy | None = None,
                      sleep: Callable[[float], None] = time.sleep, clock: Callable[[], datetime] = datetime.now,
-                     rng: Callable[[], float] = random.random, batch_size: int = 100) -> TransmitReport:
+                     rng: Callable[[], float] = random.random, batch_size: int = 100,
+                     remember: Callable[[list[str], str], None] = lambda item_ids, message_id: None) -> TransmitReport:
     """One pass: sends every pending item and returns what became of each. When the provider stays
-    down past the retries, the rest stay pending (the switch says since when) for the next pass."""
+    down past the retries, the rest stay pending (the switch says since when) for the next pass.
+    `remember(item_ids, message_id)` must keep a new message's id durably before it is sent."""
     switch = switch or OutageSwitch()
     report = TransmitReport()
     ordered = sorted(items, key=lambda item: (item.tax_code, item.kind, item.message_id))
     if switch.suspended:
         report.deliveries = [Delivery(i.item_id, PENDING, "Tạm dừng gửi theo lệnh quản trị.") for i in ordered]
         return report
-    loop = _Loop(transmitter, switch, policy or RetryPolicy(), sleep, clock, rng, report)
+    loop = _Loop(transmitter, switch, policy or RetryPolicy(), sleep, clock, rng, report, remember)
     batches = list(_batches(ordered, batch_size))
     for index, batch in enumerate(batches):
         header = envelope.Header(sender, receiver, batch[0].tax_code, batch[0].kind)

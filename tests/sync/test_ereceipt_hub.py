@@ -242,7 +242,7 @@ def test_the_transmit_command_sends_once_and_says_so(hub, hub_url, key):
     assert [d.state for d in documents(hub)] == ["accepted"]
 
 
-def test_a_message_the_provider_lost_is_sent_again(hub, key):
+def test_a_message_the_provider_lost_is_sent_again_under_its_own_id(hub, key):
     token = enrolled_token(hub, COMMUNE_A, 1)
     push(hub, token, make(key, 1).ops())
     with simulator(polls=100) as slow:  # acknowledged, then never answered
@@ -250,10 +250,62 @@ def test_a_message_the_provider_lost_is_sent_again(hub, key):
     [row] = documents(hub)
     assert row.state == "sent" and row.message_id and row.lease_until is None
     with simulator() as fresh:  # the provider was reset: it does not know that message
-        assert transmit_once(hub.engine, HttpTransmitter(fresh.url), FAST).moves == {}
-        assert documents(hub)[0].message_id == ""
         assert transmit_once(hub.engine, HttpTransmitter(fresh.url), FAST).moved("accepted") == 1
         assert list(fresh.accepted) == ["2800123456/EBL01-27TAA-00000001"]
+        assert list(fresh.results) == [row.message_id]  # the same MTDiep, not a new message
+    assert documents(hub)[0].message_id == row.message_id
+
+
+class Stopped(BaseException):
+    """The hub's process stopping (power cut, kill) at a chosen point."""
+
+
+class StopsBeforeSending(HttpTransmitter):
+    def send(self, message: bytes):
+        raise Stopped
+
+
+def test_a_hub_stopped_after_keeping_the_id_and_before_sending_sends_it_under_that_id(hub, key):
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    push(hub, token, make(key, 1).ops())
+    with simulator() as sim:
+        with pytest.raises(Stopped):
+            transmit_once(hub.engine, StopsBeforeSending(sim.url), FAST)
+        [row] = documents(hub)
+        assert row.state == "at_hub" and row.message_id and not sim.results
+        assert transmit_once(hub.engine, HttpTransmitter(sim.url), FAST).moves == {"sent": 1, "accepted": 1}
+        assert list(sim.results) == [row.message_id]
+    assert [(d.state, d.message_id) for d in documents(hub)] == [("accepted", row.message_id)]
+    assert transmissions(hub) == [("receipt", "at_hub", ""), ("receipt", "sent", ""), ("receipt", "accepted", "")]
+
+
+def test_a_hub_killed_after_the_providers_acknowledgement_asks_instead_of_sending_again(hub, hub_url, key):
+    """The window the old hub got wrong: the provider has the message, the hub dies before writing
+    down that it was sent; sending the receipts again in a new message would get them refused as
+    duplicates ("Trùng số biên lai") and the desk would show a valid receipt as rejected."""
+    token = enrolled_token(hub, COMMUNE_A, 1)
+    push(hub, token, [o for n in (1, 2) for o in make(key, n).ops()])
+    command = [sys.executable, "-m", "sync.hub", "--db", hub_url, "transmit", "--once"]
+    with simulator(polls=10_000) as sim:  # acknowledges, then answers "processing" while the hub polls
+        process = subprocess.Popen([*command, "--provider", sim.url], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while not sim.polls or max(sim.polls.values()) < 1:
+                assert time.monotonic() < deadline and process.poll() is None, "the hub never sent"
+                time.sleep(0.05)
+        finally:
+            process.kill()
+            process.wait(timeout=30)
+        [message_id] = list(sim.results)
+        assert {(d.state, d.message_id) for d in documents(hub)} == {("at_hub", message_id)}
+        sim.polls_before_result = 0
+        later = datetime.now(UTC) + timedelta(minutes=16)  # the dead process's lease has run out
+        report = transmit_once(hub.engine, HttpTransmitter(sim.url), FAST, clock=lambda: later)
+        assert report.moves == {"sent": 2, "accepted": 2}
+        assert list(sim.results) == [message_id]
+    assert sorted(sim.accepted) == ["2800123456/EBL01-27TAA-00000001", "2800123456/EBL01-27TAA-00000002"]
+    assert [d.state for d in documents(hub)] == ["accepted", "accepted"]
 
 
 def test_a_small_hub_transmits_from_its_own_process(hub, key):
