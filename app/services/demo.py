@@ -23,7 +23,7 @@ from app.services.desk import Desk
 from app.services.ereceipts import apply_transmission
 from app.services.officers import create_officer
 from app.services.people import make_person
-from app.services.receipts import add_series, issue_receipt, void_receipt
+from app.services.receipts import add_series, issue_receipt, replace_receipt
 from app.services.reception import Received, ReceptionInput, receive_dossier
 from app.services.settings import save_settings
 from app.store.engine import open_database
@@ -149,8 +149,8 @@ def _day(desk: Desk, clock: DemoClock, rng: random.Random, day: date) -> None:
             issued = issue_receipt(desk, dossier_uid=got.uid)
             if issued.kind == "electronic" and rng.random() < 0.03:  # a wrong one: notice, then replacement
                 clock.at(to_local(clock()) + timedelta(minutes=3))
-                void_receipt(desk, issued.uid, reason="Ghi sai tên người nộp tiền", replacing=True)
-                issue_receipt(desk, dossier_uid=got.uid, replaces_uid=issued.uid, payer_name=form.owner_name.upper())
+                replace_receipt(desk, issued.uid, reason="Ghi sai tên người nộp tiền",
+                                payer_name=form.owner_name.upper())
         _walk(desk, clock, rng, got, form.owner_name, to_local(utc_now()).date())
 
 

@@ -106,7 +106,12 @@ class Desk:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Run many actions in one transaction: for imports and the demo, never for the desk."""
+        """Run many actions in one transaction: imports, the demo, and the few acts that are one in the
+        official's eyes (void-and-replace a receipt); never a long task at the desk. Inside another
+        batch it joins that one (a second BEGIN on another connection would wait for the first)."""
+        if self._batch is not None:
+            yield
+            return
         with self.db.writer.begin() as connection:
             self._thread.batch = connection
             try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, insert, select, update
 
 from app.core.errors import NotFoundError, NumberingError, TransitionError, ValidationError
 from app.core.money import amount_in_words
@@ -32,12 +32,33 @@ from app.services.desk import Desk
 from app.services.outbox import enqueue
 from app.services.text_input import clean_text
 from app.store.models import Dossier, Receipt, ReceiptSeries
+from app.store.prepared import Insert, first
 from sync.ops import ReceiptIssued, ReceiptVoided
 
 S, R, D = ReceiptSeries.__table__, Receipt.__table__, Dossier.__table__
 LOW_STOCK = 50
 VOID_REASON_MAX = 400  # the column and the notice's LDo hold 400 characters
-INSERT_RECEIPT = insert(R)
+INSERT_RECEIPT = Insert(R)  # app/store/prepared.py: the hot path's statements
+
+
+class Taken(NamedTuple):
+    """The number taken and the range it came from (_TAKE_NUMBER's RETURNING)."""
+
+    id: int
+    number: int
+    kind: str
+    template_symbol: str
+    series_symbol: str
+    last_number: int
+
+
+class _Payer(NamedTuple):
+    id: int
+    owner_name: str
+    owner_address: str
+    fee_amount: int
+    procedure_version_id: int
+    live_receipt: int | None
 
 
 @dataclass(frozen=True)
@@ -79,16 +100,19 @@ def add_series(desk: Desk, spec: SeriesSpec, *, source: str = "admin") -> int:
         )).inserted_primary_key[0]
 
 
-_DOSSIER_WITH_LIVE_RECEIPT = select(
-    D, select(R.c.number).where(R.c.dossier_id == D.c.id, R.c.status == "issued", R.c.id != bindparam("rid"))
-    .limit(1).scalar_subquery().label("live_receipt")
-).where(D.c.uid == bindparam("uid"))
+# What a receipt takes from its dossier, and the number of a live receipt it already has (plain
+# columns, read through app/store/prepared.py like the rest of issue_receipt's statements).
+_DOSSIER_WITH_LIVE_RECEIPT = (
+    "SELECT d.id, d.owner_name, d.owner_address, d.fee_amount, d.procedure_version_id, "
+    "(SELECT r.number FROM receipt r WHERE r.dossier_id = d.id AND r.status = 'issued' AND r.id != :rid "
+    "LIMIT 1) AS live_receipt FROM dossier d WHERE d.uid = :uid"
+)
 # One statement takes the next number: BEGIN IMMEDIATE already makes this writer the only one.
 # Without a chosen range: in the electronic regime, the first e-receipt range of the year of issue
 # with numbers left (its symbol starts with the year: 27TAA), so numbering restarts each year; in the
 # paper regime, the first paper range with numbers left. An e-range's numbers never go on an
 # unsigned receipt (app.core.receipts.check_paper_allowed refuses a chosen one).
-_TAKE_NUMBER = text(
+_TAKE_NUMBER = (
     "UPDATE receipt_series SET next_number = next_number + 1 WHERE id = COALESCE(:sid, "
     "(SELECT id FROM receipt_series WHERE active AND kind = :kind "
     "AND series_symbol LIKE :prefix AND next_number <= last_number ORDER BY id LIMIT 1)) "
@@ -115,9 +139,9 @@ def _no_electronic_range(connection: Connection, year: int) -> None:
 
 def _take_number(connection: Connection, series_id: int | None, kind: str = PAPER, year: int = 0) -> Any:
     prefix = f"{e_series_prefix(year)}%" if kind == ELECTRONIC else "%"
-    taken = connection.execute(_TAKE_NUMBER, {"sid": series_id, "kind": kind, "prefix": prefix}).first()
+    taken = first(connection, _TAKE_NUMBER, {"sid": series_id, "kind": kind, "prefix": prefix})
     if taken is not None:
-        return taken
+        return Taken(*taken)
     if series_id is not None:
         row = connection.execute(select(S).where(S.c.id == series_id)).first()
         if row is None:
@@ -138,9 +162,10 @@ def _check_kind(series: Any, day: date, settings: Any) -> None:
 def _payer_from_dossier(
     desk: Desk, connection: Connection, dossier_uid: str, replaces_id: int | None
 ) -> tuple[int, dict[str, Any]]:
-    row = connection.execute(_DOSSIER_WITH_LIVE_RECEIPT, {"uid": dossier_uid, "rid": replaces_id or -1}).first()
-    if row is None:
+    found = first(connection, _DOSSIER_WITH_LIVE_RECEIPT, {"uid": dossier_uid, "rid": replaces_id or -1})
+    if found is None:
         raise NotFoundError("Không tìm thấy hồ sơ.", field="dossier")
+    row = _Payer(*found)
     if row.live_receipt is not None:
         raise ValidationError(
             f"Hồ sơ đã có biên lai số {format_number(row.live_receipt)}. Muốn lập lại, hãy hủy biên lai đó trước.",
@@ -218,11 +243,11 @@ def issue_receipt(
         number = series.number
         uid = str(uuid.uuid4())
         words = amount_in_words(fields["amount"])
-        row_id = connection.execute(INSERT_RECEIPT, {
+        row_id = INSERT_RECEIPT.one(connection, {
             "uid": uid, "series_id": series.id, "number": number, "dossier_id": dossier_id, "amount_words": words,
             "issued_at": now, "issued_by": desk.actor, "status": "issued", "void_reason": "", "voided_by": "",
             "replaces_id": replaces_id, **fields,
-        }).inserted_primary_key[0]
+        })
         payload = ReceiptIssued(receipt_id=uid, template_symbol=series.template_symbol,
                                 series_symbol=series.series_symbol, number=number, dossier_id=dossier_uid,
                                 amount_words=words, issued_at=now, replaces=replaces_uid, **fields)
@@ -271,6 +296,27 @@ def void_receipt(desk: Desk, uid: str, *, reason: str, replacing: bool = False) 
             action = notice_form.REPLACE if replacing else notice_form.CANCEL
             notice_id = ereceipts.sign_notice(desk, connection, holder, row, action=action, reason=why, at=now)
     return notice_id
+
+
+@dataclass(frozen=True)
+class Replacement:
+    issued: Issued
+    notice_id: str | None  # the Mẫu 04/SS-CTĐT notice of an e-receipt
+
+
+def replace_receipt(desk: Desk, uid: str, *, reason: str, payer_name: str | None = None,
+                    fee_name: str | None = None, amount: int | None = None) -> Replacement:
+    """Void a wrong receipt and issue its replacement (for the same dossier, with what the official
+    corrected) in ONE transaction: to the official and the citizen it is one act, so a refused
+    replacement or a power cut in between leaves the wrong receipt as it was, never voided alone."""
+    with desk.read() as connection:
+        dossier_uid = connection.execute(select(D.c.uid).select_from(R.join(D, R.c.dossier_id == D.c.id))
+                                         .where(R.c.uid == uid)).scalar()
+    with desk.batch():
+        notice_id = void_receipt(desk, uid, reason=reason, replacing=True)
+        issued = issue_receipt(desk, dossier_uid=dossier_uid, replaces_uid=uid, payer_name=payer_name,
+                               fee_name=fee_name, amount=amount)
+    return Replacement(issued, notice_id)
 
 
 def series_status(desk: Desk) -> list[dict[str, Any]]:

@@ -49,11 +49,11 @@ from app.services.ereceipts import (
 from app.services.receipt_ranges import RangeInput, add_range, next_number_preview, range_lines
 from app.services.receipts import (
     VOID_REASON_MAX,
-    Issued,
     ReceiptLine,
+    Replacement,
     day_totals,
-    issue_receipt,
     receipts_of_day,
+    replace_receipt,
     void_receipt,
 )
 from app.ui.errors import show_error
@@ -77,13 +77,6 @@ SUMMARY_FORMATS = {"xml": ("XML gửi cơ quan thuế", "Tệp XML (*.xml)"), "p
 
 NOTICE_MADE = (" Đã lập thông báo Mẫu 04/SS-CTĐT về biên lai điện tử sai sót; thông báo được ký và gửi cơ quan "
                "thuế qua hệ thống cấp trên.")
-
-
-@dataclass(frozen=True)
-class Replaced:
-    issued: Issued | None  # None: the void stands but the replacement could not be issued
-    notice_id: str | None  # the Mẫu 04/SS-CTĐT notice of an e-receipt
-    problem: str
 
 
 def number_label(line: ReceiptLine, electronic: bool = False) -> str:
@@ -468,16 +461,11 @@ class ReceiptsView(QWidget):
     def _replace(self, line: ReceiptLine, dialog: ReceiptDialog) -> None:
         values = dialog.values()
 
-        def work() -> Replaced:
-            notice = void_receipt(self.desk, line.uid, reason=values.reason, replacing=True)
-            try:
-                issued = issue_receipt(self.desk, dossier_uid=line.dossier_uid, replaces_uid=line.uid,
-                                       payer_name=values.payer_name, fee_name=values.fee_name, amount=values.amount)
-            except DeskError as error:  # the void stands (its own transaction): say so plainly
-                return Replaced(None, notice, error.message)
-            return Replaced(issued, notice, "")
+        def work() -> Replacement:
+            return replace_receipt(self.desk, line.uid, reason=values.reason, payer_name=values.payer_name,
+                                   fee_name=values.fee_name, amount=values.amount)
 
-        def done(result: Replaced) -> None:
+        def done(result: Replacement) -> None:
             dialog.accept()
             self._replaced(line, result)
 
@@ -493,14 +481,9 @@ class ReceiptsView(QWidget):
                 show_error(self, error)
         return failed
 
-    def _replaced(self, line: ReceiptLine, result: Replaced) -> None:
-        old, notice = self.label_of(line), NOTICE_MADE if result.notice_id else ""
+    def _replaced(self, line: ReceiptLine, result: Replacement) -> None:
+        old, notice, issued = self.label_of(line), NOTICE_MADE if result.notice_id else "", result.issued
         self.reload()
-        issued = result.issued
-        if issued is None:
-            self.say(f"Đã hủy biên lai {old} nhưng chưa lập được biên lai thay thế: {result.problem} "
-                     f"Khi khắc phục xong, mở hồ sơ và bấm «Lập biên lai».{notice}", ok=False)
-            return
         self.say(f"Đã hủy biên lai {old} → lập biên lai thay thế {issued.label} ({format_vnd(issued.amount)}).{notice}")
         self.open_print(issued.uid, line.dossier_uid, f"Biên lai {issued.label}")
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.core.errors import NumberingError, ValidationError
 from app.core.receipts import SeriesSpec
-from app.services.receipts import add_series, issue_receipt, series_status, void_receipt
+from app.services.receipts import add_series, issue_receipt, replace_receipt, series_status, void_receipt
 from app.services.reception import receive_dossier
 from app.store.models import Outbox, Receipt
 from tests.helpers.data import copy_cert
@@ -41,6 +41,38 @@ def test_void_keeps_the_number_and_replacement_takes_the_next(desk):
         kinds = c.execute(select(Outbox.kind).where(Outbox.entity == "receipt").order_by(Outbox.seq)).scalars().all()
     assert rows == [(101, "voided", "Ghi sai số tiền"), (102, "issued", "")]
     assert kinds == ["receipt.issued", "receipt.voided", "receipt.issued"]
+
+
+
+def receipts_and_ops(desk):
+    with desk.read() as c:
+        rows = c.execute(select(Receipt.number, Receipt.status, Receipt.amount, Receipt.replaces_id)
+                         .order_by(Receipt.number)).all()
+        ops = c.execute(select(Outbox.kind).where(Outbox.entity == "receipt").order_by(Outbox.seq)).scalars().all()
+    return rows, ops
+
+
+def test_void_and_replace_is_one_act_refused_whole_or_done_whole(desk):
+    add_series(desk, PAPER)
+    wrong = issue_receipt(desk, dossier_uid=receive_dossier(desk, copy_cert()).uid)
+    before = receipts_and_ops(desk)
+    # The replacement is refused (a zero amount; then the range runs out): the wrong receipt stays issued.
+    with pytest.raises(ValidationError, match="lớn hơn 0"):
+        replace_receipt(desk, wrong.uid, reason="Ghi sai số tiền", amount=0)
+    assert receipts_and_ops(desk) == before
+    issue_receipt(desk, payer_name="Trần Thị Bình", fee_name="Phí chứng thực", amount=2000)
+    issue_receipt(desk, payer_name="Trần Thị Bình", fee_name="Phí chứng thực", amount=2000)  # 103: the last
+    before = receipts_and_ops(desk)
+    with pytest.raises(NumberingError, match="Chưa có dải số biên lai nào còn số"):
+        replace_receipt(desk, wrong.uid, reason="Ghi sai số tiền", amount=12000)
+    assert receipts_and_ops(desk) == before and before[0][0][1] == "issued"
+    # With numbers again, both stand: the wrong one voided, the replacement for the same dossier linked to it.
+    add_series(desk, SeriesSpec("paper", "01BLP0-001", "AB/26T", 1, 10))
+    made = replace_receipt(desk, wrong.uid, reason="Ghi sai số tiền", amount=12000)
+    rows, ops = receipts_and_ops(desk)
+    assert (made.issued.number, made.issued.amount, made.notice_id) == (1, 12000, None)
+    assert rows[0][:2] == (1, "issued") and rows[0][3] is not None and rows[1][:2] == (101, "voided")
+    assert ops[-2:] == ["receipt.voided", "receipt.issued"]
 
 
 def test_paper_receipts_end_on_31_december_2026(desk, clock):

@@ -22,7 +22,7 @@ from app.services.clock import from_local, to_local
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.services.dossier_state import state_of
-from app.services.receipts import add_series, issue_receipt, void_receipt
+from app.services.receipts import add_series, issue_receipt, replace_receipt, void_receipt
 from app.services.reception import receive_dossier
 from app.store.engine import open_database
 from app.store.models import Dossier
@@ -85,8 +85,7 @@ def act(desk, action, uid, n):
                                   "WHERE d.uid = :u AND r.status = 'issued'"), {"u": uid}).scalar()
         if live is None:
             return
-        void_receipt(desk, live, reason="Ghi sai tên người nộp")
-        issue_receipt(desk, dossier_uid=uid, replaces_uid=live)
+        replace_receipt(desk, live, reason="Ghi sai tên người nộp")
 
 
 def dossier_row(desk, uid):
