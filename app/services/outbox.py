@@ -3,6 +3,12 @@
 Every op is a link of the workstation's audit chain (sync/chain.py): `chain_prev` is the link of
 the op queued just before it, read in the same BEGIN IMMEDIATE transaction, so two writers can
 never both extend the same link. app/services/audit.py verifies the chain and the stored rows.
+
+The previous link is read again for every op, never kept in memory: another writer on the file
+(a second connection or process, as tests/test_durability.py runs) may have queued ops since, and
+the read is a look-up of the last rowid (a few µs through app/store/prepared.py), so a cache
+would save nothing worth its invalidation. Rows are written through app/store/prepared.py too:
+the same rows, without SQLAlchemy's per-statement work, in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -12,25 +18,25 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, select
 
 from app.store.models import AuditRecord, Outbox
 from app.store.models import Event as EventRow
+from app.store.prepared import Insert, first
 from sync.canonical import canonical_json
 from sync.chain import GENESIS, link_hash
 from sync.ops import Event
 
 EVENTS, OUTBOX, RECORDS = EventRow.__table__, Outbox.__table__, AuditRecord.__table__
-# Constant statements, parameters passed apart: SQLAlchemy then reuses the compiled form.
-INSERT_EVENT, INSERT_OP = insert(EVENTS), insert(OUTBOX)
-LAST_LINK = text("SELECT chain_hash FROM outbox ORDER BY seq DESC LIMIT 1")
-LAST_RECORD = text("SELECT chain_hash FROM audit_record ORDER BY id DESC LIMIT 1")
-INSERT_RECORD = insert(RECORDS)
+INSERT_EVENT, INSERT_OP, INSERT_RECORD = Insert(EVENTS), Insert(OUTBOX), Insert(RECORDS)
+LAST_LINK = "SELECT chain_hash FROM outbox ORDER BY seq DESC LIMIT 1"
+LAST_RECORD = "SELECT chain_hash FROM audit_record ORDER BY id DESC LIMIT 1"
 LOCAL = "local"  # the entity named in a local record's link
 
 
 def last_link(connection: Connection) -> str:
-    return connection.execute(LAST_LINK).scalar() or GENESIS
+    row = first(connection, LAST_LINK)
+    return row[0] if row is not None and row[0] else GENESIS
 
 
 def enqueue(
@@ -41,7 +47,7 @@ def enqueue(
     body = canonical_json(payload)
     sha = hashlib.sha256(body.encode()).hexdigest()
     prev = last_link(connection)
-    connection.execute(INSERT_OP, {
+    INSERT_OP.one(connection, {
         "op_id": op_id, "entity": entity, "entity_id": entity_id, "kind": kind, "payload": body,
         "payload_sha256": sha, "actor": actor, "device_time": device_time,
         "state": "pending", "attempts": 0, "last_error": "", "chain_prev": prev,
@@ -56,8 +62,9 @@ def record_local(connection: Connection, *, kind: str, content: dict[str, Any], 
     caller's transaction. Its chain is the desk's own: the hub never sees these."""
     uid = str(uuid.uuid4())
     body = canonical_json(content)
-    prev = connection.execute(LAST_RECORD).scalar() or GENESIS
-    connection.execute(INSERT_RECORD, {
+    row = first(connection, LAST_RECORD)
+    prev = row[0] if row is not None and row[0] else GENESIS
+    INSERT_RECORD.one(connection, {
         "uid": uid, "kind": kind, "content": body, "actor": actor, "at": at, "chain_prev": prev,
         "chain_hash": link_hash(prev, op_id=uid, entity=LOCAL, entity_id=uid, kind=kind,
                                 payload_sha256=hashlib.sha256(body.encode()).hexdigest(), actor=actor, device_time=at),
@@ -80,7 +87,7 @@ def event_row(dossier_id: int, event: Event, wire: dict[str, Any]) -> dict[str, 
 def record_event(connection: Connection, *, dossier_id: int, event: Event) -> str:
     """The dossier's history row and its outbox op, in one go, from one typed event."""
     wire = event.wire()
-    connection.execute(INSERT_EVENT, event_row(dossier_id, event, wire))
+    INSERT_EVENT.one(connection, event_row(dossier_id, event, wire))
     enqueue(connection, entity="dossier", entity_id=event.dossier_id, kind=f"dossier.{event.kind}", payload=wire,
             actor=event.actor, device_time=event.device_time)
     return event.event_id

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection
 
 from app.core.codes import dossier_code
 from app.core.errors import ValidationError
@@ -24,13 +24,14 @@ from app.services.desk import Desk
 from app.services.outbox import record_event
 from app.services.text_input import check_counts, check_identity, clean_text
 from app.store.models import Dossier, DossierDocument
+from app.store.prepared import Insert, first
 from sync.ops import Received as ReceivedEvent
 
 D, DD = Dossier.__table__, DossierDocument.__table__
-INSERT_DOSSIER, INSERT_DOCUMENT = insert(D), insert(DD)
+INSERT_DOSSIER, INSERT_DOCUMENT = Insert(D), Insert(DD)  # app/store/prepared.py: the hot path's statements
 PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NEXT_NUMBER = text(
+_NEXT_NUMBER = (
     "INSERT INTO daily_counter (day, workstation, last) VALUES (:day, :ws, 1) "
     "ON CONFLICT (day, workstation) DO UPDATE SET last = last + 1 RETURNING last"
 )
@@ -157,7 +158,7 @@ def _report_columns(form: ReceptionInput) -> dict[str, Any]:
 
 def _allocate_code(connection: Connection, desk: Desk, day: date) -> str:
     settings = desk.settings()
-    nth = connection.execute(_NEXT_NUMBER, {"day": day.isoformat(), "ws": settings.workstation_no}).scalar_one()
+    nth = first(connection, _NEXT_NUMBER, {"day": day.isoformat(), "ws": settings.workstation_no})[0]
     return str(dossier_code(settings.agency_id, day, settings.workstation_no, nth))
 
 
@@ -194,7 +195,7 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
         code = _allocate_code(connection, desk, local_now.date())
         uid = str(uuid.uuid4())
         summary = form.summary or f"{procedure.name} – {form.owner_name}"
-        dossier_id = connection.execute(INSERT_DOSSIER, {
+        dossier_id = INSERT_DOSSIER.one(connection, {
             "uid": uid, "code": code, "procedure_version_id": procedure.version_id, "summary": summary,
             **_owner_columns(form), "channel": form.channel, "return_method": form.return_method,
             "sets_count": form.sets_count, "received_at": now, "due_at": due, "original_due_at": due,
@@ -203,8 +204,8 @@ def receive_dossier(desk: Desk, form: ReceptionInput) -> Received:
             "copies": form.copies, "workstation_no": desk.settings().workstation_no, "received_by": desk.actor,
             "reschedule_count": 0, "rating": "", "updated_at": now, **_report_columns(form),
             "search_text": search_text(code, form.owner_name, form.owner_id_number, form.owner_phone),
-        }).inserted_primary_key[0]
-        connection.execute(INSERT_DOCUMENT, [
+        })
+        INSERT_DOCUMENT.many(connection, [
             {"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form, "quantity": d.quantity}
             for i, d in enumerate(docs, start=1)
         ])

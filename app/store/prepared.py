@@ -1,0 +1,85 @@
+"""The statements of the desk's hot paths (a reception, its receipt, every outbox op) said to
+sqlite3 directly, inside the caller's SQLAlchemy transaction.
+
+SQLAlchemy's work around each execution (cache key, execution context, result metadata, events)
+costs 40–70 µs a statement here, more than SQLite's own work for a one-row insert or a look-up by
+key, and a reception with its receipt runs a dozen. What SQLAlchemy decides about a row is kept:
+an INSERT is compiled by SQLAlchemy once per set of columns, every value goes through its column
+type's bind processor (UTC instants, JSON, dates: app/store/types.py), and a column the row leaves
+out gets its scalar default, as `connection.execute(insert(table), row)` would store it. sqlite3
+keeps each statement prepared in its own cache. The connection is the caller's (`desk.write()`),
+so every write stays in the caller's one transaction. Only plain columns (text, integers) may be
+read back through `first`: no result processing is done.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert
+from sqlalchemy.engine import Dialect
+
+Params = Mapping[str, Any] | Sequence[Any]
+
+
+def driver(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under `connection`, in the transaction `connection` began."""
+    return connection.connection.driver_connection  # type: ignore[return-value]
+
+
+def first(connection: Connection, sql: str, params: Params = ()) -> Any:
+    """The first row of a query (plain columns only), or None."""
+    return driver(connection).execute(sql, params).fetchone()
+
+
+class _Shape:
+    """One INSERT for one set of columns: its SQL and, per parameter, where its value comes from."""
+
+    def __init__(self, table: Table, keys: tuple[str, ...], dialect: Dialect) -> None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        names = tuple(compiled.positiontup or ())
+        defaults = {c.key: c.default for c in table.c if c.default is not None}
+        missing = [n for n in names if n not in keys and not (n in defaults and defaults[n].is_scalar)]
+        if missing:  # a callable default needs SQLAlchemy's execution context: give the value instead
+            raise ValueError(f"{table.name}: give a value for {', '.join(missing)}")
+        self.fixed = {n: defaults[n].arg for n in names if n not in keys}
+        self.steps: tuple[tuple[str, Callable[[Any], Any] | None], ...] = tuple(
+            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names)
+
+    def values(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = []
+        for name, process in self.steps:
+            value = row[name] if name in row else self.fixed[name]
+            values.append(value if process is None or value is None else process(value))
+        return tuple(values)
+
+
+class Insert:
+    """`connection.execute(insert(table), row)` without SQLAlchemy's per-execution work."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._shapes: dict[tuple[str, ...], _Shape] = {}
+
+    def _shape(self, connection: Connection, keys: tuple[str, ...]) -> _Shape:
+        shape = self._shapes.get(keys)
+        if shape is None:  # a handful per table: the desk's call sites each pass one fixed set of keys
+            shape = self._shapes[keys] = _Shape(self.table, keys, connection.dialect)
+        return shape
+
+    def one(self, connection: Connection, row: Mapping[str, Any]) -> int:
+        """Insert one row; its new rowid (the integer primary key)."""
+        shape = self._shape(connection, tuple(row))
+        return driver(connection).execute(shape.sql, shape.values(row)).lastrowid  # type: ignore[return-value]
+
+    def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert rows, one executemany per set of columns."""
+        groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(tuple(row), []).append(row)
+        for keys, group in groups.items():
+            shape = self._shape(connection, keys)
+            driver(connection).executemany(shape.sql, [shape.values(row) for row in group])
