@@ -30,14 +30,15 @@ def register_fonts() -> None:
     from reportlab import rl_config
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from forms.embedded import PaperFont
 
     rl_config.useA85 = 0  # binary streams: smaller PDFs, and no time spent on ASCII85
     rl_config.pageCompression = 0  # a slip's page is a few kB: compressing it costs more time than it saves
     for family, faces in FACES.items():
         for face in faces:
             path = resource_path("fonts", f"{family}-{face}.ttf")
-            pdfmetrics.registerFont(TTFont(face_name(family, face), str(path)))
+            pdfmetrics.registerFont(PaperFont(face_name(family, face), str(path)))
     addMapping(SERIF, 0, 0, SERIF)
     addMapping(SERIF, 1, 0, f"{SERIF}-Bold")
     addMapping(SERIF, 0, 1, f"{SERIF}-Italic")

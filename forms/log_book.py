@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,9 +18,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
-from forms.page import Letterhead, Page, Styles, esc, grid, letterhead, render, title
+from forms.page import Letterhead, Page, PagedGrid, Para, Styles, esc, grid_style, letterhead, render, title
 
 COLUMNS = ("STT", "Mã hồ sơ", "Nội dung hồ sơ", "Số lượng (bộ)", "Họ tên chủ hồ sơ", "Địa chỉ chủ hồ sơ",
            "Số điện thoại", "Nhận hồ sơ", "Hẹn trả kết quả", "Ngày nhận kết quả", "Bên giao", "Bên nhận", "Ghi chú")
@@ -60,37 +63,53 @@ class BookData:
 
 
 def _header(styles: Styles) -> list[list[Any]]:
-    cells = [Paragraph(esc(c), styles.cell_head) for c in COLUMNS]
+    cells = [Para(esc(c), styles.cell_head) for c in COLUMNS]
     top: list[Any] = list(cells)
     second: list[Any] = [""] * len(COLUMNS)
     for first, last, label in GROUPS:
-        top[first:last + 1] = [Paragraph(label, styles.cell_head)] + [""] * (last - first)
+        top[first:last + 1] = [Para(label, styles.cell_head)] + [""] * (last - first)
         second[first:last + 1] = cells[first:last + 1]
     return [top, second]
 
 
 PLAIN = {0, 1, 3, 6, 7, 8, 9}  # short values: plain strings, no paragraph layout (most of a long book's time)
+PADDING = 3
 
 
-def _cells(index: int, row: BookRow, styles: Styles) -> list[Any]:
+def _cell(value: str, room: float, style: ParagraphStyle) -> Any:
+    """A value that fits its cell on one line is drawn as a plain string, in the same font at the
+    same place as a one-line paragraph (the table's FONT for the body rows is the cell style's);
+    a longer one is a paragraph that wraps. Laying out thousands of paragraphs was most of a long
+    book's time."""
+    words = " ".join(value.split())  # as a paragraph lays text out
+    if stringWidth(words, style.fontName, style.fontSize) <= room - FIT_MARGIN:
+        return words
+    return Para(esc(value), style)
+
+
+FIT_MARGIN = 0.01  # points: a value exactly as wide as its cell is left to the paragraph's rule
+
+
+def _cells(index: int, row: BookRow, styles: Styles, rooms: Sequence[float]) -> list[Any]:
     due = f"{row.due:{MOMENT}}".replace(" ", "\n") if row.due else ""
     values = (str(index), row.code, row.procedure, str(row.sets), row.owner, row.address, row.phone,
               f"{row.received:{MOMENT}}".replace(" ", "\n"), due, f"{row.returned:{DAY}}" if row.returned else "",
               row.giver, row.taker, row.note)
-    return [v if i in PLAIN else Paragraph(esc(v), styles.cell) for i, v in enumerate(values)]
+    return [v if i in PLAIN else _cell(v, rooms[i], styles.cell) for i, v in enumerate(values)]
 
 
 def render_log_book(data: BookData, page: Page | None = None) -> bytes:
     page = page or Page("A4", landscape=True)
     styles = Styles(Page("A5"))  # the book's cells use the compact sizes
     unit = page.frame_width / sum(WIDTHS)
-    table = grid([*_header(styles), *(_cells(i, r, styles) for i, r in enumerate(data.rows, start=1))],
-                 [w * unit for w in WIDTHS], header_rows=2)
+    widths = [w * unit for w in WIDTHS]
+    rooms = [w - 2 * PADDING for w in widths]
     spans = [("SPAN", (c, 0), (c, 1)) for c in range(len(COLUMNS)) if not any(a <= c <= b for a, b, _ in GROUPS)]
     spans += [("SPAN", (a, 0), (b, 0)) for a, b, _ in GROUPS]
     plain_font = [("FONT", (0, 2), (-1, -1), styles.cell.fontName, styles.cell.fontSize, styles.cell.leading),
                   ("ALIGN", (0, 2), (0, -1), "CENTER"), ("ALIGN", (3, 2), (3, -1), "CENTER")]
-    table.setStyle([*spans, *plain_font, ("VALIGN", (0, 0), (-1, 1), "MIDDLE")])
+    table = PagedGrid(_header(styles), [_cells(i, r, styles, rooms) for i, r in enumerate(data.rows, start=1)],
+                      widths, [*grid_style(PADDING), *spans, *plain_font, ("VALIGN", (0, 0), (-1, 1), "MIDDLE")])
     story: list[Flowable] = [*letterhead(data.head, styles, page, qr=None), *title(data.title, styles, data.period),
                              table, Paragraph(esc(data.totals()), styles.left)]
     return render(story, page, title_meta=data.title, page_numbers=True)

@@ -12,13 +12,14 @@ import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -140,6 +141,23 @@ def lines(text: str) -> str:
     return "<br/>".join(esc(part) for part in text.split("\n"))
 
 
+class Para(Paragraph):
+    """A Paragraph that breaks its lines once per width. A table wraps each cell to measure its row
+    and again to draw it, and a two-copy slip lays the same body out twice: breaking lines was
+    most of a paragraph's cost, and the result only depends on the width."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        laid = self.__dict__.setdefault("_laid", {})
+        known = laid.get(available_width)
+        if known is None:
+            width, height = super().wrap(available_width, available_height)
+            if width == available_width > 0:  # laid out (a width too small for text returns 0)
+                laid[available_width] = (self.blPara, self._wrapWidths, width, height)
+            return width, height
+        self.blPara, self._wrapWidths, self.width, self.height = known
+        return known[2], known[3]
+
+
 class OneLine(Flowable):
     """Plain text (no markup) that usually fits one line: drawn as a string, without the paragraph
     machinery (parsing, line breaking), which is most of a paper's render time. Text too wide for
@@ -148,13 +166,13 @@ class OneLine(Flowable):
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
         self.text, self.style = text, style
-        self._para: Paragraph | None = None
+        self._para: Para | None = None
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         style = self.style
         if "\n" in self.text or stringWidth(self.text, style.fontName, style.fontSize) > available_width:
-            self._para = self._para or Paragraph(lines(self.text), style)
+            self._para = self._para or Para(lines(self.text), style)
             return self._para.wrap(available_width, available_height)
         self._para = None
         self.height = style.leading
@@ -187,13 +205,13 @@ class Runs(Flowable):
     def __init__(self, runs: Sequence[tuple[str, str]], style: ParagraphStyle, markup: str) -> None:
         super().__init__()
         self.runs, self.style, self.markup = tuple(runs), style, markup
-        self._para: Paragraph | None = None
+        self._para: Para | None = None
         self._widths: tuple[float, ...] = tuple(stringWidth(text, face, style.fontSize) for text, face in self.runs)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         if sum(self._widths) > available_width:
-            self._para = self._para or Paragraph(self.markup, self.style)
+            self._para = self._para or Para(self.markup, self.style)
             return self._para.wrap(available_width, available_height)
         self._para = None
         self.height = self.style.leading
@@ -297,13 +315,53 @@ def title(text: str, styles: Styles, subtitle: str = "") -> list[Flowable]:
     return story
 
 
-def barcode(code: str) -> Code128:
-    """0.25 mm bars with a 10-module quiet zone: about 77 mm for a full code."""
-    return Code128(code, barWidth=0.25 * mm, barHeight=5.5 * mm, humanReadable=False, quiet=True,
-                   lquiet=2.5 * mm, rquiet=2.5 * mm)
+class _BarRecorder:
+    """Stands in for a canvas while ReportLab's Code 128 lays its bars out: keeps each bar."""
+
+    def __init__(self) -> None:
+        self.bars: list[tuple[float, float, float, float]] = []
+
+    def rect(self, x: float, y: float, width: float, height: float, stroke: int = 1, fill: int = 0) -> None:
+        self.bars.append((x, y, width, height))
 
 
-def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars: Code128 | None = None) -> Table:
+@lru_cache(maxsize=64)
+def _code128(code: str) -> tuple[float, float, str]:
+    """Width, height and the bars as PDF path operators: 0.25 mm bars with a 10-module quiet zone
+    (about 77 mm for a full code). ReportLab's symbol re-encodes its value each time its size is
+    asked, a dozen times a slip; its bars are laid out once here."""
+    symbol = Code128(code, barWidth=0.25 * mm, barHeight=5.5 * mm, humanReadable=False, quiet=True,
+                     lquiet=2.5 * mm, rquiet=2.5 * mm)
+    recorder = _BarRecorder()
+    symbol.canv = recorder
+    symbol.draw()
+    # One fill per bar, as ReportLab draws them: bars that share a pixel column at screen or scan
+    # resolution then blend exactly as before (one path for all would anti-alias them together).
+    path = "\n".join(f"n {fp_str(x, y, width, height)} re f" for x, y, width, height in recorder.bars)
+    return symbol.width, symbol.height, path
+
+
+class Bars(Flowable):
+    """The dossier code as a Code 128 symbol, its bars laid out once per value."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+        self.width, self.height, self._path = _code128(code)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setFillColorRGB(0, 0, 0)
+        self.canv.addLiteral(self._path)
+
+
+def barcode(code: str) -> Bars:
+    return Bars(code)
+
+
+def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars: Bars | None = None) -> Table:
     """The dossier code as a Code 128 barcode, for the plain 1D scanners desks have, with the code
     in large type under it; the copy's label ("Liên 1: Lưu") at the right."""
     bars = bars or barcode(code)
@@ -341,15 +399,76 @@ def recipients_block(recipients: Sequence[str], styles: Styles) -> list[Flowable
     return [Paragraph("<b><i>Nơi nhận:</i></b>", styles.small), *(Paragraph(row, styles.small) for row in rows)]
 
 
+def grid_style(padding: float = 3) -> list[tuple[Any, ...]]:
+    """Every ruled table of the papers: thin lines all round, text at the top of its cell."""
+    return [("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding)]
+
+
 def grid(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1, padding: float = 3) -> Table:
     # LongTable splits across pages without re-measuring the whole remainder at every page break.
     # Rows are never split: each paper bounds what a cell holds so that a row fits a page.
     table = LongTable(rows, colWidths=widths, repeatRows=header_rows)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-    ]))
+    table.setStyle(TableStyle(grid_style(padding)))
     return table
+
+
+class PagedGrid(Flowable):
+    """A long grid (the log book) laid out as one Table per page, with its header rows on each.
+
+    A LongTable splits by making a new table of all the rows left at every page break and
+    measuring its spans and its rows again: quadratic in the pages. Here every row is measured once
+    (by a Table, so heights are exactly ReportLab's), and each page takes the rows that fit by
+    ReportLab's own rule (a row goes on while the header and the rows so far plus it fit; at least
+    one row under the header), as a Table with those heights given. Body rows hold no spans."""
+
+    def __init__(self, header: list[list[Any]], rows: list[list[Any]], widths: list[float],
+                 style: Sequence[tuple[Any, ...]], heights: tuple[list[float], list[float]] | None = None) -> None:
+        super().__init__()
+        self.header, self.rows, self.widths, self.style = header, rows, widths, list(style)
+        self._heights = heights
+        self.width = sum(widths)
+
+    def _measured(self, available_width: float) -> tuple[list[float], list[float]]:
+        if self._heights is None:
+            table = self._table(self.rows, None)
+            table.wrapOn(getattr(self, "canv", None), available_width, 1e12)  # every row, no page limit
+            heights = list(table._rowHeights)
+            self._heights = heights[:len(self.header)], heights[len(self.header):]
+        return self._heights
+
+    def _table(self, rows: list[list[Any]], heights: list[float] | None) -> Table:
+        table = Table([*self.header, *rows], colWidths=self.widths, rowHeights=heights,
+                      repeatRows=len(self.header), longTableOptimize=0)
+        table.setStyle(TableStyle(self.style))
+        return table
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        header, rows = self._measured(available_width)
+        self.height = sum(header) + sum(rows)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        header, rows = self._measured(available_width)
+        used, count = sum(header), 0
+        for height in rows:
+            if used + height > available_height:
+                break
+            used += height
+            count += 1
+        if not count:
+            return []
+        page = self._table(self.rows[:count], header + rows[:count])
+        if count == len(rows):
+            return [page]
+        return [page, PagedGrid(self.header, self.rows[count:], self.widths, self.style,
+                                (header, rows[count:]))]
+
+    def draw(self) -> None:
+        header, rows = self._measured(self.width)
+        table = self._table(self.rows, header + rows)
+        table.wrapOn(self.canv, self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
 
 
 # -- sections, page numbers and the footer ---------------------------------------------------

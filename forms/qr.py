@@ -99,17 +99,25 @@ def _rectangles(matrix: tuple[tuple[bool, ...], ...]) -> list[tuple[int, int, in
     return done
 
 
-def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draws the code as one filled path at a fixed size, in module units (whole numbers)."""
+@lru_cache(maxsize=64)
+def _qr_path(payload: str) -> tuple[int, str]:
+    """The module count and the dark modules as one PDF path, in module units (whole numbers)."""
     matrix = qr_matrix(payload)
     count = len(matrix)
+    # The same filled path as canvas.beginPath()/rect()/drawPath(), written as PDF operators at once:
+    # formatting each of hundreds of rectangles through ReportLab's path object was a large share of
+    # a slip's render time; a reprint (or the second copy's document) reuses the text.
+    path = "\n".join(f"{column} {count - row - height} {width} {height} re"
+                      for column, row, width, height in _rectangles(matrix)) + "\nf"
+    return count, path
+
+
+def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    """Draws the code as one filled path at a fixed size."""
+    count, path = _qr_path(payload)
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(size / count, size / count)
     canvas.setFillColorRGB(0, 0, 0)
-    # The same filled path as canvas.beginPath()/rect()/drawPath(), written as PDF operators at once:
-    # module units are whole numbers, so formatting each of hundreds of rectangles through ReportLab's
-    # path object was a large share of a slip's render time.
-    canvas.addLiteral("\n".join(f"{column} {count - row - height} {width} {height} re"
-                                 for column, row, width, height in _rectangles(matrix)) + "\nf")
+    canvas.addLiteral(path)
     canvas.restoreState()
