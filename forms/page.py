@@ -141,21 +141,36 @@ def lines(text: str) -> str:
     return "<br/>".join(esc(part) for part in text.split("\n"))
 
 
+_LAID_OUT: dict[tuple[Any, ...], tuple[Any, list[float], float, float]] = {}
+LAID_OUT_LIMIT = 4096  # lay-outs kept (a few hundred bytes each); all dropped when full
+
+
 class Para(Paragraph):
-    """A Paragraph that breaks its lines once per width. A table wraps each cell to measure its row
-    and again to draw it, and a two-copy slip lays the same body out twice: breaking lines was
-    most of a paragraph's cost, and the result only depends on the width."""
+    """A Paragraph that breaks its lines once per text, style and width, in the whole process.
+
+    A table wraps each cell to measure its row and again to draw it, a two-copy slip lays the same
+    body out twice, and the letterhead, headings and notes are the same on every paper: breaking
+    lines was most of a paragraph's cost, and its result depends on nothing else. The lay-out is
+    only read when drawing or splitting, so paragraphs of the same text share it."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        laid = self.__dict__.setdefault("_laid", {})
-        known = laid.get(available_width)
+        key = self._layout_key(available_width)
+        known = _LAID_OUT.get(key) if key is not None else None
         if known is None:
             width, height = super().wrap(available_width, available_height)
-            if width == available_width > 0:  # laid out (a width too small for text returns 0)
-                laid[available_width] = (self.blPara, self._wrapWidths, width, height)
+            if key is not None and width == available_width > 0:  # laid out (too narrow a width returns 0)
+                if len(_LAID_OUT) >= LAID_OUT_LIMIT:
+                    _LAID_OUT.clear()
+                _LAID_OUT[key] = (self.blPara, self._wrapWidths, width, height)
             return width, height
         self.blPara, self._wrapWidths, self.width, self.height = known
         return known[2], known[3]
+
+    def _layout_key(self, width: float) -> tuple[Any, ...] | None:
+        # The pieces of a split paragraph have no text of their own: laid out as ReportLab does.
+        if not isinstance(self.text, str) or not isinstance(self.bulletText, str | None):
+            return None
+        return self.text, self.style, self.bulletText, width
 
 
 class OneLine(Flowable):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -19,6 +20,7 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 from forms.page import (
     Letterhead,
     Page,
+    Para,
     Runs,
     Section,
     Styles,
@@ -71,16 +73,28 @@ class SlipData:
     request_counts: str = ""  # "03 bản, mỗi bản 05 trang": the counts the fee was computed on, when they matter
 
 
+@cache
+def _table_head(styles: Styles) -> tuple[Para, ...]:
+    """The same four headings on every slip of a page size: laid out once per process."""
+    return tuple(Para(text, styles.table_head) for text in ("STT", "Tên giấy tờ", "Bản chính/chứng thực/photo",
+                                                            "Số lượng"))
+
+
+@lru_cache(maxsize=16)
+def _note(office: str, styles: Styles) -> Para:
+    """The note under the signatures names only the office: the same on every slip it prints."""
+    return Para(slip_note(office), styles.note)
+
+
 def documents_table(documents: tuple[tuple[str, str, int], ...], styles: Styles, page: Page) -> Flowable:
-    head = [Paragraph(text, styles.table_head) for text in ("STT", "Tên giấy tờ", "Bản chính/chứng thực/photo",
-                                                            "Số lượng")]
+    head = list(_table_head(styles))  # a copy: a table may replace its cells by their processed form
     width = page.frame_width
     fixed = [7 * mm, 31 * mm, 11 * mm] if page.size == "A5" else [10 * mm, 45 * mm, 18 * mm]
     room = width - sum(fixed) - 4
     cell = styles.table
     # A name that fits its line is a plain string: no paragraph to parse and break (most of the time).
     rows = [[str(i), name if stringWidth(name, cell.fontName, cell.fontSize) <= room else
-             Paragraph(esc(name), cell), form, str(quantity)]
+             Para(esc(name), cell), form, str(quantity)]
             for i, (name, form, quantity) in enumerate(documents, start=1)]
     table = grid([head, *rows], [fixed[0], width - sum(fixed), fixed[1], fixed[2]], padding=2)
     table.setStyle([("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
@@ -145,7 +159,7 @@ def _body(data: SlipData, styles: Styles, page: Page) -> list[Flowable]:
     story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", ""),
                              ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page,
                             keep_with=_closing(data, styles)))
-    story.append(Paragraph(slip_note(data.office), styles.note))
+    story.append(_note(data.office, styles))
     return story
 
 
