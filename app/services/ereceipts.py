@@ -79,8 +79,8 @@ def check_ready(settings: DeskSettings) -> None:
     """What an e-receipt and its possible notice need from the settings, said before anything is written."""
     missing = [(key, label) for key, label in _REQUIRED if not str(getattr(settings, key)).strip()]
     if missing:
-        raise ValidationError(f"Chưa khai {', '.join(label for _, label in missing)} trong phần Cài đặt: chưa lập "
-                              "được biên lai điện tử.", field=missing[0][0])
+        raise ValidationError(f"Chưa khai {', '.join(label for _, label in missing)} ở màn hình «Danh mục và cài "
+                              "đặt»: chưa lập được biên lai điện tử.", field=missing[0][0])
 
 
 def signer_for(desk: Desk) -> KeyHolder:
@@ -96,6 +96,33 @@ def _valid_until(certificate: Any) -> datetime:
     return certificate.not_valid_after_utc
 
 
+def check_office_values(values: dict[str, Any]) -> None:
+    """The collector's and tax office's fields an administrator sets for e-receipts, checked alike
+    from the settings screen and `motcua ereceipt setup`."""
+    from ereceipt.content import TAX_CODE
+
+    tax_code = values.get("collector_tax_code")
+    if tax_code is not None and not TAX_CODE.match(str(tax_code).strip()):
+        raise ValidationError("Mã số thuế phải gồm 10 chữ số (hoặc 10 số, dấu - và 3 số).", field="collector_tax_code")
+    budget = values.get("collector_budget_code")
+    if budget and len(str(budget).strip()) != 7:
+        raise ValidationError("Mã đơn vị quan hệ ngân sách gồm 7 ký tự.", field="collector_budget_code")
+    if values.get("ereceipts_from"):
+        try:
+            date.fromisoformat(values["ereceipts_from"])
+        except ValueError:
+            raise ValidationError("Ngày chuyển sang biên lai điện tử phải theo dạng YYYY-MM-DD.",
+                                  field="ereceipts_from") from None
+
+
+def save_office(desk: Desk, **values: Any) -> None:
+    """The tax office, budget code, registration contact and early-switch day, without the key."""
+    from app.services.admin import update_settings
+
+    check_office_values(values)
+    update_settings(desk, **values)
+
+
 def configure(desk: Desk, *, signer_kind: str, signer_path: str, secret: str = "", token_label: str = "",
               **settings: Any) -> Any:
     """Set the desk up for e-receipts (an administrator, once): the key is opened with its password
@@ -107,23 +134,11 @@ def configure(desk: Desk, *, signer_kind: str, signer_path: str, secret: str = "
 
     from app.services.admin import update_settings
     from app.services.signer_config import DEMO, KINDS, PKCS11, key_holder, key_path, save_secret
-    from ereceipt.content import TAX_CODE
     from ereceipt.keys import Pkcs11Signer, Pkcs12Signer
 
     if signer_kind not in KINDS:
         raise ValidationError(f"Loại chữ ký số phải là một trong: {', '.join(KINDS)}.", field="signer_kind")
-    tax_code = settings.get("collector_tax_code")
-    if tax_code is not None and not TAX_CODE.match(str(tax_code).strip()):
-        raise ValidationError("Mã số thuế phải gồm 10 chữ số (hoặc 10 số, dấu - và 3 số).", field="collector_tax_code")
-    budget = settings.get("collector_budget_code")
-    if budget and len(str(budget).strip()) != 7:
-        raise ValidationError("Mã đơn vị quan hệ ngân sách gồm 7 ký tự.", field="collector_budget_code")
-    if settings.get("ereceipts_from"):
-        try:
-            date.fromisoformat(settings["ereceipts_from"])
-        except ValueError:
-            raise ValidationError("Ngày chuyển sang biên lai điện tử phải theo dạng YYYY-MM-DD.",
-                                  field="ereceipts_from") from None
+    check_office_values(settings)
     trial = changed(desk.settings(), signer_kind=signer_kind, signer_path=signer_path, signer_token_label=token_label)
     base = desk.db.path.parent
     if signer_kind == DEMO:
@@ -143,6 +158,43 @@ def configure(desk: Desk, *, signer_kind: str, signer_path: str, secret: str = "
         save_secret(desk.settings(), secret, base)
     return certificate
 
+
+
+UNSET = ("Chưa cài đặt chữ ký số: chưa lập được biên lai điện tử. Chọn loại chữ ký số và tệp, nhập mã PIN "
+         "(mật khẩu) rồi bấm «Ký thử và lưu».")
+
+
+@dataclass(frozen=True)
+class SignerState:
+    """What the settings screen says about the key: which is configured, and whether it opens now."""
+
+    kind: str
+    path: str
+    token_label: str
+    ready: bool
+    text: str  # the certificate and its expiry, or what is wrong, in Vietnamese
+
+
+def signer_state(desk: Desk) -> SignerState:
+    """The configured signer, opened as a receipt would open it (a token must be plugged in)."""
+    from app.services.signer_config import KINDS, key_holder
+    from ereceipt.signing import SignerUnavailable
+    from ereceipt.verify import signer_display
+
+    settings = desk.settings()
+    kind, path, label = settings.signer_kind, settings.signer_path, settings.signer_token_label
+    if kind not in KINDS or not path:
+        return SignerState(kind, path, label, False, UNSET)
+    try:
+        certificate = key_holder(settings, desk.db.path.parent).certificate()
+    except SignerUnavailable as error:
+        return SignerState(kind, path, label, False, error.message)
+    until = to_local(_valid_until(certificate))
+    if _valid_until(certificate) < desk.now():
+        return SignerState(kind, path, label, False, f"Chứng thư số {signer_display(certificate)} đã hết hạn ngày "
+                                                     f"{until:%d/%m/%Y}: hãy gia hạn và cài đặt lại.")
+    return SignerState(kind, path, label, True, f"Đang dùng: {signer_display(certificate)} ({KINDS[kind]}), "
+                                                f"hiệu lực đến {until:%d/%m/%Y}.")
 
 # -- signing inside the receipt's transaction ------------------------------------------------------
 

@@ -35,10 +35,12 @@ KINDS = {PKCS12: "Tệp chứng thư số (PKCS#12)", PKCS11: "Thiết bị ký 
          DEMO: "Chứng thư thử nghiệm của xã mẫu (không có giá trị pháp lý)"}
 DEMO_PASSWORD = "xa-mau-khong-co-gia-tri"
 NOT_CONFIGURED = ("Chưa cài đặt chữ ký số để lập biên lai điện tử. Hãy khai báo thiết bị ký số (USB token) "
-                  "hoặc tệp chứng thư số của cơ quan trong phần Cài đặt. Biên lai chưa được lập.")
+                  "hoặc tệp chứng thư số của cơ quan ở màn hình «Danh mục và cài đặt», trang «Biên lai điện tử». "
+                  "Biên lai chưa được lập.")
 NO_KEYRING = ("Máy này không có kho mật khẩu của hệ điều hành để cất mật khẩu chữ ký số an toàn. Trên Windows, "
               "hãy đăng nhập bằng tài khoản người dùng bình thường (Credential Manager). Biên lai chưa được lập.")
-NO_SECRET = ("Chưa lưu mật khẩu (mã PIN) của chữ ký số trên máy này. Hãy nhập lại trong phần Cài đặt. "
+NO_SECRET = ("Chưa lưu mật khẩu (mã PIN) của chữ ký số trên máy này. Hãy nhập lại ở trang «Biên lai điện tử» "
+             "của màn hình «Danh mục và cài đặt». "
              "Biên lai chưa được lập.")
 
 _loaded: dict[tuple[str, int, int, str], Pkcs12Signer] = {}

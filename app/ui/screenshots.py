@@ -53,8 +53,8 @@ def main() -> None:
     window = MainWindow(desk)
     window.resize(1366, 740)
     window.show()
-    steps = [_reception, _list, _detail, _preview, _receipts, _receipt_replace, _settings, _holidays, _sync, _first_run,
-             _reports]
+    steps = [_reception, _list, _detail, _preview, _receipts, _receipt_replace, _settings, _holidays, _signer, _sync,
+             _first_run, _reports]
 
     def next_step() -> None:
         if not steps:
@@ -143,6 +143,11 @@ def _settings(window: MainWindow) -> None:
 def _holidays(window: MainWindow) -> None:
     window.settings_view.sections.setCurrentIndex(2)
     QTimer.singleShot(300, lambda: _save(window, "desk-holidays.png"))
+
+
+def _signer(window: MainWindow) -> None:
+    window.settings_view.sections.setCurrentWidget(window.settings_view.signer)
+    QTimer.singleShot(600, lambda: _save(window, "desk-ereceipt-settings.png"))  # the key opens on the runner
 
 
 def _first_run(window: MainWindow) -> None:

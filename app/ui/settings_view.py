@@ -38,6 +38,7 @@ from app.services.fee_text import fee_summary
 from app.ui.backup_panel import BackupPanel
 from app.ui.errors import message_for, show_error
 from app.ui.runner import Runner
+from app.ui.signer_panel import SignerPanel
 from app.ui.widgets import confirm_box, error_label, fit_columns, keyboard_table, say
 
 
@@ -64,6 +65,8 @@ class SettingsView(QWidget):
         self.sections.addTab(self._holiday_box(), "Ngày nghỉ, ngày làm bù")
         self.backup = BackupPanel(desk, runner)  # issue 9: backups, restore, personal data
         self.sections.addTab(self.backup, "Sao lưu, dữ liệu cá nhân")
+        self.signer = SignerPanel(desk, runner)  # issue 10: the key e-receipts are signed with
+        self.sections.addTab(self.signer, "Biên lai điện tử")
         QVBoxLayout(self).addWidget(self.sections)
         self.reload()
 
