@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from app.services.commune import CommuneSetup, init_commune
 from app.services.desk import Desk
 from app.store.engine import open_database, shipped_head
@@ -39,12 +37,16 @@ def test_the_window_module_imports_none_of_the_papers_or_network_libraries():
     assert heavy_in(loaded_after("import app.ui.app, app.ui.main_window")) == []
 
 
-@pytest.mark.xfail(strict=True, reason="lxml, signxml and the ereceipt package now load at the first e-receipt, "
-                                       "but app.ui.backup_panel imports app.services.backup (cryptography, "
-                                       "keyring) and app.sync.client imports app.sync.credentials (keyring) at "
-                                       "module level; strict: remove this mark once they load them at first use")
 def test_the_window_module_does_not_import_the_e_receipt_stack():
     assert heavy_in(loaded_after("import app.ui.app, app.ui.main_window"), E_RECEIPT) == []
+
+
+def test_the_sync_client_loads_keyring_at_the_first_token_not_at_import():
+    modules = loaded_after("import app.sync.client")
+    assert "app.sync.credentials" in modules and "keyring" not in modules
+    first_use = ("import os\nos.environ['PYTHON_KEYRING_BACKEND'] = 'keyring.backends.null.Keyring'\n"
+                 "from app.sync.credentials import load_token\nassert load_token('http://127.0.0.1:9', 'x') is None")
+    assert "keyring" in loaded_after(first_use)
 
 
 def test_opening_a_file_at_head_does_not_load_alembic(tmp_path):
@@ -78,3 +80,23 @@ def test_an_older_file_is_still_migrated_with_its_backup(tmp_path):
     assert current_revision(database.writer) == shipped_head()
     assert backup is not None and backup.exists()
     database.dispose()
+
+
+def test_loading_the_accounts_hashes_no_password():
+    # The login's decoy (for an unknown username) used to be hashed at import: a login's time at every start.
+    code = ("import argon2\ndef refuse(*_a, **_k):\n    raise AssertionError('hashed at import')\n"
+            "argon2.PasswordHasher.hash = refuse\nimport app.services.officers, app.ui.login")
+    assert "app.services.officers" in loaded_after(code)
+
+
+def test_the_decoy_hash_costs_a_real_verification_and_matches_no_password():
+    import re
+
+    from argon2 import extract_parameters
+
+    from app.core.passwords import HASH_PATTERN, decoy_hash, hash_password, needs_rehash, verify_password
+
+    decoy, real = decoy_hash(), hash_password("mat-khau-that-1")
+    assert re.match(HASH_PATTERN, decoy) and extract_parameters(decoy) == extract_parameters(real)
+    assert not needs_rehash(decoy) and decoy != decoy_hash()
+    assert not verify_password(decoy, "mat-khau-that-1") and not verify_password(decoy, "")

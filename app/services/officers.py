@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from app.core.errors import NotFoundError, ValidationError
-from app.core.passwords import check_new_password, hash_password, verify_password
+from app.core.passwords import check_new_password, decoy_hash, hash_password, verify_password
 from app.core.permissions import Officer, Perm, PermissionDenied, Role, parse_roles
 from app.core.text import nfc
 from app.services.clock import show
@@ -38,7 +38,7 @@ NAME_MAX, TITLE_MAX = 100, 120
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 # A hash to verify against when the username is unknown, so a wrong name costs the same time as a
 # wrong password and the answer says nothing about which accounts exist.
-_DECOY = hash_password("decoy-password-never-valid")
+_DECOY = decoy_hash()
 
 
 class LoginRefused(PermissionDenied):

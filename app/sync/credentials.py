@@ -1,10 +1,10 @@
 """The device token lives in the OS credential store (Windows Credential Manager), never in a
-file, a log or an error message. A machine with no keyring gets a plain explanation."""
+file, a log or an error message. A machine with no keyring gets a plain explanation.
+
+keyring (and the OS backend it picks) is imported at the first use of a token, not when the sync
+client is imported: the desk's start-up does not pay for it (issue 14)."""
 
 from __future__ import annotations
-
-import keyring
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 from app.core.errors import DeskError
 
@@ -25,6 +25,9 @@ def _key(hub_url: str, device_id: str) -> str:
 
 
 def save_token(hub_url: str, device_id: str, token: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         keyring.set_password(SERVICE, _key(hub_url, device_id), token)
     except (NoKeyringError, KeyringError):
@@ -32,6 +35,9 @@ def save_token(hub_url: str, device_id: str, token: str) -> None:
 
 
 def load_token(hub_url: str, device_id: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         return keyring.get_password(SERVICE, _key(hub_url, device_id))
     except (NoKeyringError, KeyringError):
@@ -39,6 +45,9 @@ def load_token(hub_url: str, device_id: str) -> str | None:
 
 
 def forget_token(hub_url: str, device_id: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(SERVICE, _key(hub_url, device_id))
     except (NoKeyringError, KeyringError, PasswordDeleteError):

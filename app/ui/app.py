@@ -76,12 +76,13 @@ def run(desk: Desk, *, screenshot: Path | None = None, probe: bool = False, demo
     except DeskError as error:  # e.g. stored working hours that make no calendar: say so, open nothing
         tell(error.message)
         return 2
-    from app.ui.first_run import needs_first_run, run_first_run
-
     # A new commune is led step by step first (not when a script asked for a screenshot or a probe:
-    # nobody is there to answer the wizard).
-    if needs_first_run(desk) and screenshot is None and not probe and not run_first_run(desk):
-        return 0
+    # nobody is there to answer the wizard, and the wizard's module is not even loaded).
+    if screenshot is None and not probe:
+        from app.ui.first_run import needs_first_run, run_first_run
+
+        if needs_first_run(desk) and not run_first_run(desk):
+            return 0
     from app.ui.login import sign_in_at_start
 
     desk.trusted = False  # issue 9: from here on every act is an officer's, checked against their roles

@@ -5,7 +5,7 @@ the background at start-up, with a banner when it is broken. All work runs on th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -26,16 +26,28 @@ from PySide6.QtWidgets import (
 
 from app.services.admin import update_settings
 from app.services.audit import Verdict, verify_chain
-from app.services.backup import BackupDone, backup_age, daily_due, default_folder, restore_file, take_backup
 from app.services.desk import Desk
 from app.services.personal_data import expired_dossiers, purge_expired
 from app.ui.errors import show_error
 from app.ui.runner import Runner
 from app.ui.widgets import error_label, say
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from app.services.backup import BackupDone
+
 HOURLY_MS = 60 * 60 * 1000
 FIRST_CHECK_MS = 2 * 60 * 1000  # not during start-up: the first hour's check comes two minutes in
 BANNER_STYLE = "background: #b71c1c; color: white; padding: 6px; font-weight: bold;"
+
+
+def _backups() -> ModuleType:
+    """app.services.backup, loaded when the panel is built: it brings cryptography and the OS keyring,
+    which the window's start-up (check_chain_at_start below) does not need (issue 14)."""
+    from app.services import backup
+
+    return backup
 
 
 class BackupPanel(QWidget):
@@ -43,7 +55,7 @@ class BackupPanel(QWidget):
         super().__init__(parent)
         self.desk, self.runner = desk, runner
         self.last_recovery_key = ""  # for tests: the key shown once
-        self.folder = QLineEdit(str(default_folder(desk)))
+        self.folder = QLineEdit(str(_backups().default_folder(desk)))
         choose = QPushButton("&Chọn thư mục…")
         choose.clicked.connect(self.choose_folder)
         row = QHBoxLayout()
@@ -91,10 +103,10 @@ class BackupPanel(QWidget):
 
     # -- what is shown -------------------------------------------------------------------------
     def target(self) -> Path:
-        return Path(self.folder.text().strip() or default_folder(self.desk))
+        return Path(self.folder.text().strip() or _backups().default_folder(self.desk))
 
     def show_state(self) -> None:
-        self.runner.run(lambda: backup_age(self.desk, self.target()), self._show_age, lambda _: None)
+        self.runner.run(lambda: _backups().backup_age(self.desk, self.target()), self._show_age, lambda _: None)
 
     def _show_age(self, age: Any) -> None:
         if not self.desk.settings().backup_key_id:
@@ -120,7 +132,7 @@ class BackupPanel(QWidget):
     def backup_now(self) -> None:
         say(self.message, "Đang sao lưu…", ok=True)
         target = self.target()
-        self.runner.run(lambda: take_backup(self.desk, target), self._backed_up,
+        self.runner.run(lambda: _backups().take_backup(self.desk, target), self._backed_up,
                         lambda e: say(self.message, getattr(e, "message", str(e))))
 
     def _backed_up(self, done: BackupDone) -> None:
@@ -144,7 +156,8 @@ class BackupPanel(QWidget):
         target = self.target()
 
         def work() -> BackupDone | None:
-            return take_backup(self.desk, target) if daily_due(self.desk, target) else None
+            backups = _backups()
+            return backups.take_backup(self.desk, target) if backups.daily_due(self.desk, target) else None
 
         def failed(error: Exception) -> None:
             say(self.message, f"Sao lưu hằng ngày không thực hiện được: {getattr(error, 'message', error)}")
@@ -169,7 +182,7 @@ class BackupPanel(QWidget):
         def work() -> Any:
             # Every connection closed first: the file is replaced under the desk's own instance lock.
             self.desk.db.dispose()
-            return restore_file(path, Path(chosen), recovery_key=key.strip() or None, actor=actor)
+            return _backups().restore_file(path, Path(chosen), recovery_key=key.strip() or None, actor=actor)
 
         def done(restored: Any) -> None:
             QMessageBox.information(self, "Đã khôi phục", restored.message + " Hãy mở lại phần mềm rồi đồng bộ ngay.")

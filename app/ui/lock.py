@@ -249,8 +249,21 @@ class DeskLock(QObject):
         window.menuBar().addMenu("Cán &bộ").addAction(self.lock_action)
         QApplication.instance().installEventFilter(self)
         window.installEventFilter(self)
+        window.screen_built.connect(self._screen_built)  # type: ignore[attr-defined]
         self._show_officer()
         self.restart()
+
+    def _screen_built(self, _name: str) -> None:
+        """A screen built after the lock was installed (issue 14) starts fresh for every officer who
+        has not seen it, as if it had been there from the start; its roles apply at once."""
+        fields = named_fields(self.window, skip=self.screen)
+        fresh = {path: _value(widget) for path, widget in fields.items() if path not in self.fields}
+        for space in (self.pristine, *self.workspaces.values()):
+            for path, value in fresh.items():
+                space.values.setdefault(path, value)
+        self.fields = fields
+        if not self.locked:  # while locked nobody is signed in; unlocking applies the next officer's roles
+            apply_roles(self.window, self.desk)
 
     # -- idleness -------------------------------------------------------------------------------
     def interval_ms(self) -> int:
@@ -353,13 +366,17 @@ def install(window: QMainWindow, desk: Desk, runner: Runner, *, idle_ms: int | N
     A desk without an officer (tests, scripts) gets neither."""
     if desk.officer is None:
         return None
-    from app.ui.officers_view import OfficersView
 
-    sections = getattr(getattr(window, "settings_view", None), "sections", None)
-    if sections is not None:  # the accounts page, among the administrator's settings
+    def add_accounts_page(settings_view: QWidget) -> None:  # among the administrator's settings
+        from app.ui.officers_view import OfficersView
+
+        sections = settings_view.sections  # type: ignore[attr-defined]
         window.officers_view = OfficersView(desk, runner)  # type: ignore[attr-defined]
         sections.addTab(window.officers_view, "Tài khoản cán bộ")  # type: ignore[attr-defined]
         sections.currentChanged.connect(lambda _: window.officers_view.reload()  # type: ignore[attr-defined]
                                         if sections.currentWidget() is window.officers_view else None)  # type: ignore[attr-defined]
+
+    # The settings screen is built when first shown (issue 14): the accounts page joins it then.
+    window.when_built("settings_view", add_accounts_page)  # type: ignore[attr-defined]
     apply_roles(window, desk)
     return DeskLock(window, desk, runner, idle_ms=idle_ms)

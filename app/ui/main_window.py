@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,35 +21,47 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTabWidget,
+    QWidget,
 )
 
 from app.core.errors import DeskError
 from app.services.clock import show
 from app.services.desk import Desk
-from app.services.printing import PAPERS
 from app.services.queries import sync_counts
-from app.services.reception_flow import Counter
 from app.ui.backup_panel import check_chain_at_start
-from app.ui.dossier_detail import DossierDetail
 from app.ui.dossier_list import DossierListView
 from app.ui.dossier_model import DossierTableModel
 from app.ui.errors import show_error
-from app.ui.feedback import ReceptionBanner, receipt_numbers
-from app.ui.paper_jobs import dossier_job, log_book_job, public_list_job, this_month, today
-from app.ui.print_dialog import PrintDialog, PrintJob
-from app.ui.receipts_view import ReceiptsView
 from app.ui.reception_view import ReceptionView
-from app.ui.reports_view import ReportsView
 from app.ui.runner import Runner
-from app.ui.settings_view import SettingsView
 from app.ui.sync_scheduler import SyncScheduler
-from app.ui.sync_view import SyncView
 from app.ui.widgets import give_mnemonics, mnemonic_letter
+
+if TYPE_CHECKING:  # the modules of the screens built later, and of papers and dossiers, load at first use
+    from app.services.reception_flow import Counter
+    from app.ui.dossier_detail import DossierDetail
+    from app.ui.print_dialog import PrintDialog, PrintJob
+    from app.ui.receipts_view import ReceiptsView
+    from app.ui.reports_view import ReportsView
+    from app.ui.settings_view import SettingsView
+    from app.ui.sync_view import SyncView
 
 ENROLL_FIRST = ("Máy trạm này chưa đăng ký với hệ thống cấp trên nên chưa gửi được gì: hãy xin quản trị cấp trên "
                 "một mã đăng ký rồi bấm «Đăng ký máy trạm…»; trong lúc chờ, mọi hồ sơ vẫn được lưu an toàn trên máy.")
 STATUS_REFRESH_MS = 30_000
+FIRST_SYNC_DELAY_MS = 1_500
 CLOCK_WARNING_S = 300
+# Issue 14: the window opens with reception and the list; these screens (attribute -> tab title) are
+# built the first time they are shown or asked for by name, with their modules.
+LATER_SCREENS = {"receipts": "Biên lai", "settings_view": "Danh mục và cài đặt", "sync_view": "Đồng bộ",
+                 "reports": "Báo cáo"}
+
+
+def _papers() -> ModuleType:
+    """app.ui.paper_jobs (the papers' print jobs), loaded at the first print, not to open the window."""
+    from app.ui import paper_jobs
+
+    return paper_jobs
 
 
 def sync_line(scheduler: SyncScheduler, counts: dict[str, int], offset_s: float, last_success: str = "") -> str:
@@ -74,6 +88,12 @@ def sync_line(scheduler: SyncScheduler, counts: dict[str, int], offset_s: float,
 
 
 class MainWindow(QMainWindow):
+    screen_built = Signal(str)  # the attribute name of a screen just built (see LATER_SCREENS)
+    receipts: ReceiptsView
+    settings_view: SettingsView
+    sync_view: SyncView
+    reports: ReportsView
+
     def __init__(self, desk: Desk, runner: Runner | None = None, *, sync_runner: Runner | None = None,
                  autostart_sync: bool = True) -> None:
         super().__init__()
@@ -96,14 +116,10 @@ class MainWindow(QMainWindow):
         self.dossiers.reload()
         self.tabs.addTab(self.reception, "Tiếp nhận")
         self.tabs.addTab(self.dossiers, "Hồ sơ")
-        self.receipts = ReceiptsView(desk, self.runner)
-        self.tabs.addTab(self.receipts, "Biên lai")
-        self.settings_view = SettingsView(desk, self.runner)
-        self.tabs.addTab(self.settings_view, "Danh mục và cài đặt")
-        self.sync_view = SyncView(desk, self.runner, self.scheduler)
-        self.tabs.addTab(self.sync_view, "Đồng bộ")
-        self.reports = ReportsView(desk, self.runner)  # issue 13
-        self.tabs.addTab(self.reports, "Báo cáo")
+        self._later: dict[str, QWidget] = {}  # screen attribute -> its empty page until it is built
+        for name, title in LATER_SCREENS.items():
+            self._later[name] = QWidget()
+            self.tabs.addTab(self._later[name], title)
         self.setCentralWidget(self.tabs)
         self.status = QLabel()
         self.sync_status = QLabel()
@@ -113,9 +129,6 @@ class MainWindow(QMainWindow):
         self.sync_button.clicked.connect(self.sync_now)
         sync_key = QAction("Đồng bộ ngay", self, shortcut=QKeySequence("F9"), triggered=self.sync_now)
         self.addAction(sync_key)  # a window action: a button's own shortcut did not fire from the status bar
-        # The sync screen's own button too: on an unenrolled desk it must explain, not do nothing.
-        self.sync_view.sync_button.clicked.disconnect()
-        self.sync_view.sync_button.clicked.connect(self.sync_now)
         self.statusBar().addPermanentWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.sync_button)
@@ -138,8 +151,8 @@ class MainWindow(QMainWindow):
         from app.ui.lock import install as install_officer_lock
 
         self.desk_lock = install_officer_lock(self, desk, self.runner)  # issue 9: roles, idle lock, shift change
-        if autostart_sync:
-            self.scheduler.start()
+        if autostart_sync:  # the first round once the window is up: its imports and reads wait for the first page
+            QTimer.singleShot(FIRST_SYNC_DELAY_MS, self.scheduler, self.scheduler.start)
 
     @property
     def model(self) -> DossierTableModel:
@@ -170,18 +183,99 @@ class MainWindow(QMainWindow):
 
     def _mnemonics(self) -> None:
         """Every button of every screen shows its Alt+letter, unique among what is on screen with it
-        (the menu bar's letters are taken first)."""
-        shared = {mnemonic_letter(action.text()) for action in self.menuBar().actions()}
+        (the menu bar's letters, as the window opens, are taken first)."""
+        self._menu_letters = {mnemonic_letter(action.text()) for action in self.menuBar().actions()}
         for index in range(self.tabs.count()):
-            page = self.tabs.widget(index)
-            taken = shared | {mnemonic_letter(label.text()) for label in page.findChildren(QLabel)}
-            taken |= {mnemonic_letter(box.text()) for box in page.findChildren(QAbstractButton)}
-            give_mnemonics(page.findChildren(QPushButton), taken)
-            for view in page.findChildren(QAbstractItemView):  # every table: Tab leaves, arrows move inside
-                view.setTabKeyNavigation(False)  # (focus policies stay: headers and popups take no Tab)
+            self._keys_of_page(self.tabs.widget(index))
+
+    def _keys_of_page(self, page: QWidget) -> None:
+        taken = self._menu_letters | {mnemonic_letter(label.text()) for label in page.findChildren(QLabel)}
+        taken |= {mnemonic_letter(box.text()) for box in page.findChildren(QAbstractButton)}
+        give_mnemonics(page.findChildren(QPushButton), taken)
+        for view in page.findChildren(QAbstractItemView):  # every table: Tab leaves, arrows move inside
+            view.setTabKeyNavigation(False)  # (focus policies stay: headers and popups take no Tab)
+
+    # -- screens built at first use (issue 14) ---------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        """Reached only when `name` is not an attribute yet: a later screen is built when asked for."""
+        later = self.__dict__.get("_later", {})
+        if name in later:
+            return self._build_screen(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def screen_page(self, name: str) -> QWidget:
+        """The page of a screen in the tabs without building it (the roles gate hides tabs by it)."""
+        return self._later[name] if name in self._later else getattr(self, name)
+
+    def built_screen(self, name: str) -> QWidget | None:
+        """The screen if it has been built, else None (nothing on it to refresh or gate yet)."""
+        return None if name in self._later else getattr(self, name, None)
+
+    def _make_receipts(self) -> QWidget:
+        from app.ui.receipts_view import ReceiptsView
+
+        return ReceiptsView(self.desk, self.runner)
+
+    def _make_settings_view(self) -> QWidget:
+        from app.ui.settings_view import SettingsView
+
+        return SettingsView(self.desk, self.runner)
+
+    def _make_sync_view(self) -> QWidget:
+        from app.ui.sync_view import SyncView
+
+        view = SyncView(self.desk, self.runner, self.scheduler)
+        # The sync screen's own button too: on an unenrolled desk it must explain, not do nothing.
+        view.sync_button.clicked.disconnect()
+        view.sync_button.clicked.connect(self.sync_now)
+        return view
+
+    def _make_reports(self) -> QWidget:
+        from app.ui.reports_view import ReportsView  # issue 13
+
+        return ReportsView(self.desk, self.runner)
+
+    def _build_screen(self, name: str) -> QWidget:
+        """Builds a later screen and puts it in its tab in place of the empty page, keeping the tab's
+        place, title, key, visibility and which tab is current."""
+        placeholder = self._later[name]
+        view = getattr(self, f"_make_{name}")()
+        index, current = self.tabs.indexOf(placeholder), self.tabs.currentIndex()
+        visible = self.tabs.isTabVisible(index)
+        blocked = self.tabs.blockSignals(True)  # the same screen stays current: nothing to announce
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, view, LATER_SCREENS[name])
+            self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+            self.tabs.setTabVisible(index, visible)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        del self._later[name]
+        placeholder.deleteLater()
+        setattr(self, name, view)  # an attribute from now on (the idle lock finds its fields by name)
+        self._keys_of_page(view)
+        self.screen_built.emit(name)
+        return view
+
+    def when_built(self, name: str, then: Callable[[QWidget], None]) -> None:
+        """`then(screen)` now if the screen exists, else right after it is built."""
+        if name not in self._later:
+            then(getattr(self, name))
+            return
+
+        def built(which: str) -> None:
+            if which == name:
+                self.screen_built.disconnect(built)
+                then(getattr(self, name))
+
+        self.screen_built.connect(built)
 
     def _screen_shown(self, index: int) -> None:
-        """Each screen starts with the keyboard where its work starts."""
+        """Each screen starts with the keyboard where its work starts (a later screen is built first)."""
+        later = next((name for name, page in self._later.items() if page is self.tabs.widget(index)), None)
+        if later is not None:
+            self._build_screen(later)
         first = {self.reception: self.reception.procedure_search, self.dossiers: self.dossiers.search}
         widget = first.get(self.tabs.widget(index))
         if widget is not None:
@@ -211,19 +305,23 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.dossiers.reload()
-        self.receipts.reload()
+        if self.built_screen("receipts") is not None:  # else it loads when it is built
+            self.receipts.reload()
         self.update_status()
 
     def _menus(self) -> None:
         registers = self.menuBar().addMenu("&Giấy tờ")
         registers.addAction("In sổ theo dõi hồ sơ hôm nay…", lambda: self.open_print(
-            lambda: log_book_job(self.desk, *today(self.desk))))
+            lambda: _papers().log_book_job(self.desk, *_papers().today(self.desk))))
         registers.addAction("In sổ theo dõi hồ sơ tháng này…", lambda: self.open_print(
-            lambda: log_book_job(self.desk, *this_month(self.desk))))
+            lambda: _papers().log_book_job(self.desk, *_papers().this_month(self.desk))))
         registers.addAction("In danh mục thủ tục niêm yết…", lambda: self.open_print(
-            lambda: public_list_job(self.desk)))
+            lambda: _papers().public_list_job(self.desk)))
 
     def _received(self, result: Counter) -> None:
+        from app.ui.feedback import ReceptionBanner, receipt_numbers
+        from app.ui.paper_jobs import dossier_job
+
         self.scheduler.changed_locally()
         got = result.received
         self.statusBar().showMessage(f"Đã tiếp nhận hồ sơ {got.code}.", 15_000)
@@ -255,6 +353,9 @@ class MainWindow(QMainWindow):
             existing.raise_()
             existing.activateWindow()
             return existing
+        from app.ui.dossier_detail import DossierDetail
+        from app.ui.paper_jobs import dossier_job
+
         detail = DossierDetail(self.desk, self.runner, uid, self)
         self.details[uid] = detail
         detail.finished.connect(lambda _: self.details.pop(uid, None))
@@ -272,6 +373,9 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return
         uid = self.model.row_at(index.row()).uid
+        from app.services.printing import PAPERS
+        from app.ui.paper_jobs import dossier_job
+
         menu = QMenu(self)
         menu.addAction("Mở hồ sơ…", lambda: self.open_detail(uid))
         for kind, paper in PAPERS.items():
@@ -284,6 +388,8 @@ class MainWindow(QMainWindow):
         """Opens the preview for a paper, or says why that paper cannot be printed yet. The job is
         made on the database worker (it reads the dossier); `then` gets the dialog once it is open.
         Returns the dialog when it opened at once (a synchronous runner), else None."""
+        from app.ui.print_dialog import PrintDialog
+
         opened: list[PrintDialog] = []
 
         def show(job: PrintJob) -> None:

@@ -44,7 +44,7 @@ def apply_roles(window: QMainWindow, desk: Desk) -> None:
     tabs = window.tabs  # type: ignore[attr-defined]
     hidden_titles = set()
     for name, perms in SCREENS.items():
-        screen: QWidget | None = getattr(window, name, None)
+        screen: QWidget | None = window.screen_page(name)  # type: ignore[attr-defined]  # built or not
         index = tabs.indexOf(screen) if screen is not None else -1
         if index < 0:
             continue
@@ -52,8 +52,8 @@ def apply_roles(window: QMainWindow, desk: Desk) -> None:
         tabs.setTabVisible(index, shown)
         if not shown:
             hidden_titles.add(tabs.tabText(index).replace("&", ""))
-    for (screen_name, button_name), perm in BUTTONS.items():
-        button: Any = getattr(getattr(window, screen_name, None), button_name, None)
+    for (screen_name, button_name), perm in BUTTONS.items():  # a screen not built yet: gated when it is
+        button: Any = getattr(window.built_screen(screen_name), button_name, None)  # type: ignore[attr-defined]
         if button is not None:
             button.setVisible(desk.may(perm))
     for action in window.actions():  # Ctrl+digit keys of hidden screens (and their menu entries)
