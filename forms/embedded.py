@@ -35,6 +35,9 @@ _TONED = ("aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻ�
 SEED = "đĐ" + "".join(c for forms in _TONED for c in forms + forms.upper() if not c.isascii()) + "…–—“”‘’•№"
 
 
+SPLITS_LIMIT = 8192  # encoded strings kept per face; all dropped when full
+
+
 @dataclass(frozen=True)
 class SubsetParts:
     """What one subset of one face puts in a PDF, as bytes ready to write."""
@@ -66,10 +69,29 @@ def _stream(content: bytes, **entries: Any) -> pdfdoc.PDFStream:
 class PaperFont(TTFont):
     """A TrueType face whose subsets are seeded and reused (see the module's note)."""
 
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        # Characters whose codes are the same in every paper: ASCII and the seed (or not in the face).
+        ascii_codes = range(32, 128) if self._asciiReadable else ()  # ReportLab's default: ASCII as itself
+        self._fixed = frozenset(ascii_codes) | {0xA0} | {ord(char) for char in SEED}
+        self._splits: dict[str, list[tuple[int, bytes]]] = {}
+
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        """The text's codes in the paper's subsets. Text made only of characters with fixed codes
+        encodes the same in every paper: encoded once (it was a tenth of a slip's time, a Python
+        loop over every character of every string drawn)."""
         if doc not in self.state:
             super().splitString(SEED, doc)  # the fixed first slots, before anything the paper says
-        return super().splitString(text, doc, encoding)
+        known = self._splits.get(text) if isinstance(text, str) else None
+        if known is not None:
+            return known
+        result = super().splitString(text, doc, encoding)
+        glyphs = self.face.charToGlyph
+        if isinstance(text, str) and all(code in self._fixed or code not in glyphs for code in map(ord, text)):
+            if len(self._splits) >= SPLITS_LIMIT:
+                self._splits.clear()
+            self._splits[text] = result
+        return result
 
     def addObjects(self, doc: Any) -> None:
         """ReportLab's TTFont.addObjects, with each subset's bytes taken from the cache."""
