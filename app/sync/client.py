@@ -12,6 +12,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -40,6 +41,9 @@ from sync.protocol import (
 TIMEOUT = (5, 30)  # connect, read (seconds)
 BLOB_CHUNK = 1024 * 1024
 BASE_DELAY, MAX_DELAY = 2.0, 600.0
+BUSY_STATUSES = (429, 503)  # the hub sheds load (sync/hub/admission.py): wait what Retry-After says
+DEFAULT_RETRY_AFTER = 30.0
+BUSY = "Máy chủ đang bận, thử lại sau {seconds} giây."
 APP_VERSION = "0.1.0"
 
 log = logging.getLogger(__name__)
@@ -81,6 +85,17 @@ class Backoff:
 
 def _offset(server_time: str) -> float:
     return (datetime.fromisoformat(server_time) - datetime.now(UTC)).total_seconds()
+
+
+def retry_after(response: requests.Response) -> float:
+    """Seconds the hub asked us to wait (Retry-After: seconds, or an HTTP date), within 1 s–10 min."""
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        seconds = float(value) if value.replace(".", "", 1).isdigit() else \
+            (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+    except (TypeError, ValueError, IndexError):
+        seconds = DEFAULT_RETRY_AFTER
+    return min(MAX_DELAY, max(1.0, seconds))
 
 
 def _problem(response: requests.Response) -> str:
@@ -132,6 +147,8 @@ class SyncClient:
     def _check(self, response: requests.Response) -> None:
         if response.status_code in (401, 403, 426):
             raise SyncStopped(_problem(response))
+        if response.status_code in BUSY_STATUSES:
+            raise RetryLater(retry_after(response))
         if response.status_code >= 500:
             raise requests.HTTPError(f"hub answered {response.status_code}")
         if response.status_code >= 400:
@@ -147,8 +164,6 @@ class SyncClient:
             if response.status_code == 413 and self.max_ops > 1:
                 self.max_ops = max(1, self.max_ops // 2)
                 continue
-            if response.status_code == 429:
-                raise RetryLater(float(response.headers.get("Retry-After", "30")))
             self._check(response)
             answer = PushResponse.model_validate(response.json())
             results = answer.results
@@ -242,8 +257,9 @@ class SyncClient:
             pulled = self.pull()
         except SyncStopped as stop:
             return RoundResult(online=True, problem=stop.message, stopped=True)
-        except RetryLater as later:
-            return RoundResult(online=True, problem="Hệ thống cấp trên đang bận; sẽ thử lại.", retry_in=later.seconds)
+        except RetryLater as later:  # what was pushed before the refusal is recorded: the next round goes on
+            log.info("hub busy; next try in %.0f s", later.seconds)
+            return RoundResult(online=True, problem=BUSY.format(seconds=round(later.seconds)), retry_in=later.seconds)
         except requests.RequestException as error:
             delay = self.backoff.next_delay()
             log.warning("sync round failed (%s); next try in %.0f s", type(error).__name__, delay, exc_info=True)
@@ -274,6 +290,8 @@ class HubRefused(DeskError):
 
 
 class RetryLater(Exception):
+    """The hub is busy (429, 503): not an error, and not offline; try again after `seconds`."""
+
     def __init__(self, seconds: float) -> None:
         super().__init__(seconds)
         self.seconds = seconds

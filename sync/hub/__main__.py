@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--blobs", default="hub-blobs", help="thư mục lưu tệp đính kèm (bản quét)")
     serve.add_argument("--workers", type=int, default=1, help="số tiến trình xử lý cùng một địa chỉ (cấp tỉnh: "
                                                               "PostgreSQL và 2–4 tiến trình mỗi lõi CPU)")
+    serve.add_argument("--max-pushes", type=int, default=2, help="số lần gửi lên mỗi tiến trình xử lý cùng lúc; "
+                                                                     "quá số đó (và hàng chờ ngắn) máy chủ trả 503 "
+                                                                     "kèm Retry-After")
+    serve.add_argument("--max-pulls", type=int, default=4, help="số lần tải về mỗi tiến trình xử lý cùng lúc")
     serve.add_argument("--transmit-to", metavar="URL", help="hub nhỏ: gửi biên lai điện tử ngay trong tiến trình "
                                                               "này tới tổ chức truyền nhận ở địa chỉ URL")
     serve.add_argument("--transmit-interval", type=float, default=30.0, help="số giây giữa hai lượt gửi (mặc định 30)")
@@ -90,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
             import uvicorn
 
+            from sync.hub.admission import PULLS_VARIABLE, PUSHES_VARIABLE, policy
             from sync.hub.api import create_app
 
             if args.transmit_to:
@@ -102,11 +107,13 @@ def main(argv: list[str] | None = None) -> int:
                 from sync.hub.asgi import BLOBS_VARIABLE, DB_VARIABLE
 
                 os.environ[DB_VARIABLE], os.environ[BLOBS_VARIABLE] = args.db, str(Path(args.blobs).resolve())
+                os.environ[PUSHES_VARIABLE], os.environ[PULLS_VARIABLE] = str(args.max_pushes), str(args.max_pulls)
                 engine.dispose()
                 uvicorn.run("sync.hub.asgi:app", factory=True, workers=args.workers, host=args.host, port=args.port,
                             log_level="info")
             else:
-                uvicorn.run(create_app(engine, Path(args.blobs)), host=args.host, port=args.port, log_level="info")
+                uvicorn.run(create_app(engine, Path(args.blobs), policy(args.max_pushes, args.max_pulls)),
+                            host=args.host, port=args.port, log_level="info")
         elif args.command == "transmit":
             from sync.hub.ereceipts import TransmitSettings, run_command
             from sync.hub.transmit import RetryPolicy

@@ -104,7 +104,8 @@ def revoke(engine: Engine, device_id: str) -> None:
 def allot(engine: Engine, agency_id: str, workstation_no: int, spec: Any, commune: str = "") -> int:
     """Gives a receipt range to a workstation; it reaches the desk at enrollment or its next pull."""
     from app.core.receipts import validate_series
-    from sync.hub.models import Allotment, Change
+    from sync.hub.change_log import write_changes
+    from sync.hub.models import Allotment
 
     spec = validate_series(spec)
     agency_id = validate_agency_id(agency_id)
@@ -124,8 +125,8 @@ def allot(engine: Engine, agency_id: str, workstation_no: int, spec: Any, commun
                "template_symbol": spec.template_symbol, "series_symbol": spec.series_symbol,
                "first_number": spec.first_number, "last_number": spec.last_number}
         allotment_id = connection.execute(insert(Allotment).values(**row, created_at=now())).inserted_primary_key[0]
-        connection.execute(insert(Change).values(agency_id=agency_id, entity="allotment", entity_id=str(allotment_id),
-                                                 kind="allotment.created", payload=row, origin_device="hub"))
+        write_changes(connection, [{"agency_id": agency_id, "entity": "allotment", "entity_id": str(allotment_id),
+                                    "kind": "allotment.created", "payload": row, "origin_device": "hub"}])
     return allotment_id
 
 

@@ -23,12 +23,13 @@ from starlette.exceptions import HTTPException
 from app.core.errors import DeskError, NotFoundError, TransitionError
 from sync.hub.admin import HubError, allotments_for, device_for_token, enroll
 from sync.hub.admin_api import admin_router, check_text
+from sync.hub.admission import Admission, Policy
 from sync.hub.apply import apply_batch
 from sync.hub.audit_chain import chain_head
 from sync.hub.blobs import CHUNK_LIMIT, MAX_BLOB, SHA256, BlobStore
 from sync.hub.health import record_pull
 from sync.hub.limits import KIB, BodyLimit, Unexpected, limit
-from sync.hub.models import Change
+from sync.hub.pull import page_body, read_page
 from sync.protocol import (
     MAX_BYTES,
     MAX_OPS,
@@ -41,7 +42,6 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.protocol import Change as WireChange
 
 # Request size limits, checked while the body is read (sync/hub/limits.py); the first match applies.
 SMALL = 64 * KIB
@@ -167,10 +167,13 @@ class ProblemBody(pydantic.BaseModel):
 PROBLEMS: dict[int | str, dict[str, Any]] = {"4XX": {"model": ProblemBody, "description": "Yêu cầu bị từ chối"}}
 
 
-def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
+def create_app(engine: Engine, blob_folder: Path | None = None, admission: Policy | None = None) -> FastAPI:
+    """`admission`: how many pushes and pulls this worker serves at once before it answers 503
+    (sync/hub/admission.py); the default suits a worker of a province's hub."""
     app = FastAPI(title="Hệ thống cấp trên — máy chủ đồng bộ Một cửa", version=str(SCHEMA), responses=PROBLEMS)
     blobs = BlobStore(blob_folder or Path("hub-blobs"))
     install_problems(app)
+    app.add_middleware(Admission, policy=admission)  # inside BodyLimit: a refused body is drained within its limit
     app.add_middleware(BodyLimit, limits=LIMITS, default=OTHER)
     app.add_middleware(Unexpected)  # added last, so outermost: it also sees BodyLimit's own errors
 
@@ -218,18 +221,14 @@ def create_app(engine: Engine, blob_folder: Path | None = None) -> FastAPI:
     def pull(request: Request, me: Annotated[Any, Depends(device)],
              since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0, schema: int = SCHEMA,
              limit: Annotated[int, Query(ge=1, le=PULL_LIMIT)] = PULL_LIMIT,
-             include_own: bool = False) -> PullResponse:
+             include_own: bool = False) -> Response:
         """`include_own`: a desk restored from a backup takes back what it had sent itself (issue 9)."""
         check_schema(schema)
         record_pull(engine, me.id, request.headers)
         with engine.connect() as connection:
-            rows = connection.execute(select(Change).where(Change.agency_id == me.agency_id, Change.seq > since)
-                                      .order_by(Change.seq).limit(limit)).all()
-        changes = [WireChange(seq=r.seq, entity=r.entity, entity_id=r.entity_id, kind=r.kind, payload=r.payload,
-                              origin_device=r.origin_device, actor=r.actor) for r in rows
-                   if include_own or r.origin_device != me.id]
-        cursor = rows[-1].seq if rows else since
-        return PullResponse(server_time=server_time(), changes=changes, next_cursor=cursor, more=len(rows) == limit)
+            page = read_page(connection, me.agency_id, me.id, since, limit, include_own)
+        # Rendered by the database (sync/hub/pull.py); the declared model stays the contract.
+        return Response(page_body(page, SCHEMA, server_time()), media_type="application/json")
 
     @app.get("/api/v1/sync/chain")
     def chain(me: Annotated[Any, Depends(device)]) -> dict[str, Any]:

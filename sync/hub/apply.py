@@ -29,8 +29,10 @@ from app.core.lifecycle import Status
 from sync.hub import ereceipts
 from sync.hub.admin import now
 from sync.hub.audit_chain import check_links
+from sync.hub.change_log import write_changes
 from sync.hub.models import Allotment, AppliedOp, Change, Dossier, DossierEvent, EDocument, Receipt
-from sync.hub.report_facts import STATE_FACT_COLUMNS, finished_facts, received_facts, state_facts
+from sync.hub.report_facts import finished_facts, received_facts, state_facts
+from sync.hub.store import among, insert_rows, update_rows
 from sync.ops import (
     INSTANT,
     Event,
@@ -44,23 +46,19 @@ from sync.ops import (
     parse_payload,
 )
 from sync.protocol import Op, OpEnvelope, OpResult, Outcome, payload_hash
-from sync.steps import STATE_COLUMNS, DossierState, StepRefused, advance, check_claim, received_state
+from sync.steps import DossierState, StepRefused, advance, check_claim, received_state
 
-PG_CHANGE_LOCK = 7402  # advisory lock id: change rows are numbered in commit order on PostgreSQL
 COMMIT_JITTER_S = 0.0  # fault injection for tests: hold a batch open up to this long before it commits
 CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "catalogue" / "procedures.json"
 AT, CT, DT, ET, RT, LT = (AppliedOp.__table__, Change.__table__, Dossier.__table__, DossierEvent.__table__,
                           Receipt.__table__, Allotment.__table__)
 EDT = EDocument.__table__
 # A batch reads what it needs in a few queries, applies its ops in order in memory, then writes
-# with a few executemany statements: on PostgreSQL every statement is a network round trip.
-INSERT_CHANGE, INSERT_EVENT, INSERT_DOSSIER, INSERT_RECEIPT, INSERT_APPLIED, INSERT_DOCUMENT = (
-    insert(CT), insert(ET), insert(DT), insert(RT), insert(AT), insert(EDT))
-UPDATE_DOSSIER = update(DT).where(DT.c.uid == bindparam("u")).values(
-    **{column: bindparam(f"s_{column}") for column in (*STATE_COLUMNS, *STATE_FACT_COLUMNS)},
-    updated_at=bindparam("at"))
-SET_RESULT_FACTS = update(DT).where(DT.c.uid == bindparam("u")).values(
-    r_result_digitised=bindparam("s_r_result_digitised"))
+# one statement a table (sync/hub/store.py): on PostgreSQL every statement is a network round trip.
+INSERT_DOCUMENT = insert(EDT)  # bytes (the signed XML): a plain executemany
+# What a dossier's state needs (hub_state): not its snapshot, which would be parsed for nothing.
+STATE_READ = (DT.c.uid, DT.c.agency_id, DT.c.status, DT.c.due_at, DT.c.paused_since, DT.c.resume_status,
+              DT.c.reschedule_count, DT.c.supplement_count, DT.c.finished_at, DT.c.returned_at, DT.c.rating)
 VOID = update(RT).where(RT.c.uid == bindparam("u"), RT.c.agency_id == bindparam("a")).values(status="voided")
 
 
@@ -126,36 +124,37 @@ class Batch:
         texts = [str(v) for p in payloads for v in (p.get("dossier_id"), p.get("receipt_id"), p.get("replaces"))
                  if isinstance(v, str)] + [str(p.get("entity_id")) for p in raw if isinstance(p.get("entity_id"), str)]
         signed_ids = texts + [p["notice_id"] for p in payloads if isinstance(p.get("notice_id"), str)]
+        inside = lambda column, values: among(connection, column, values)  # noqa: E731
         self.seen = {r.op_id: r for r in connection.execute(
-            select(AT).where(AT.c.op_id.in_([op.op_id for op in ops])))}
+            select(AT).where(inside(AT.c.op_id, [op.op_id for op in ops])))}
         self.dossiers: dict[str, dict[str, Any]] = {
             r.uid: {"agency_id": r.agency_id, "state": hub_state(r)}
-            for r in connection.execute(select(DT).where(DT.c.uid.in_(texts)))}
-        self.codes = set(connection.execute(select(DT.c.code).where(DT.c.code.in_(
-            [str(p.get("code")) for p in payloads if p.get("code")]))).scalars())
-        self.event_ids = set(connection.execute(select(ET.c.uid).where(ET.c.uid.in_(
-            [str(p.get("event_id")) for p in payloads if p.get("event_id")]))).scalars())
+            for r in connection.execute(select(*STATE_READ).where(inside(DT.c.uid, texts)))}
+        self.codes = set(connection.execute(select(DT.c.code).where(inside(
+            DT.c.code, [str(p.get("code")) for p in payloads if p.get("code")]))).scalars())
+        self.event_ids = set(connection.execute(select(ET.c.uid).where(inside(
+            ET.c.uid, [str(p.get("event_id")) for p in payloads if p.get("event_id")]))).scalars())
         numbers = [p["number"] for p in payloads if isinstance(p.get("number"), int) and abs(p["number"]) < 2**31]
         self.receipt_keys = {(r.template_symbol, r.series_symbol, r.number) for r in connection.execute(
             select(RT.c.template_symbol, RT.c.series_symbol, RT.c.number).where(
-                RT.c.agency_id == device.agency_id, RT.c.number.in_(numbers)))}
+                RT.c.agency_id == device.agency_id, inside(RT.c.number, numbers)))}
         self.receipts = {r.uid: _receipt_facts(r) for r in connection.execute(
             select(RT.c.uid, RT.c.status, RT.c.dossier_uid, RT.c.template_symbol, RT.c.series_symbol, RT.c.number,
-                   RT.c.amount).where(RT.c.uid.in_(texts), RT.c.agency_id == device.agency_id))}
+                   RT.c.amount).where(inside(RT.c.uid, texts), RT.c.agency_id == device.agency_id))}
         # Signed documents (issue 10): which receipts have one, which ids and lookup codes are taken.
         documents = connection.execute(select(EDT.c.uid, EDT.c.receipt_uid, EDT.c.document, EDT.c.tax_code).where(
-            or_(EDT.c.uid.in_(signed_ids), EDT.c.receipt_uid.in_(texts)))).all()
+            or_(inside(EDT.c.uid, signed_ids), inside(EDT.c.receipt_uid, texts)))).all()
         self.document_ids = {r.uid for r in documents}
         self.signed_tax_codes = {r.receipt_uid: r.tax_code for r in documents if r.document == "receipt"}
-        self.lookup_codes = set(connection.execute(select(EDT.c.lookup_code).where(EDT.c.lookup_code.in_(
-            [str(p.get("lookup_code")) for p in payloads if p.get("lookup_code")]))).scalars())
+        self.lookup_codes = set(connection.execute(select(EDT.c.lookup_code).where(inside(
+            EDT.c.lookup_code, [str(p.get("lookup_code")) for p in payloads if p.get("lookup_code")]))).scalars())
         # Which receipts were replaced matters to a notice only; reading it scans the commune's receipts.
         noticed = [str(p.get("receipt_id")) for p in payloads if p.get("notice_id")]
         self.replaced = set(connection.execute(select(RT.c.payload["replaces"].as_string()).where(
             RT.c.agency_id == device.agency_id, RT.c.payload["replaces"].as_string().in_(noticed))).scalars()
         ) if noticed else set()
         self.live = {r.dossier_uid for r in connection.execute(select(RT.c.dossier_uid).where(
-            RT.c.dossier_uid.in_(texts), RT.c.agency_id == device.agency_id, RT.c.status == "issued"))}
+            inside(RT.c.dossier_uid, texts), RT.c.agency_id == device.agency_id, RT.c.status == "issued"))}
         self.allotments = connection.execute(select(LT).where(LT.c.agency_id == device.agency_id)).all()
         self.new_dossiers: dict[str, dict[str, Any]] = {}  # received in this batch, by uid
         self.updates: dict[str, dict[str, Any]] = {}
@@ -169,23 +168,24 @@ class Batch:
         self.results: dict[str, tuple[str, OpResult]] = {}  # op_id -> (sha256, result), this batch
 
     def flush(self) -> None:
-        """Parents before children: dossiers, their state, events, receipts, voids, then what others pull."""
+        """Parents before children: dossiers, their state, events, receipts, voids, documents, then the
+        ops' records. Each may collide with a batch committed meanwhile (IntegrityError: run again)."""
         c = self.connection
-        for statement, rows in ((INSERT_DOSSIER, list(self.new_dossiers.values())),
-                                (UPDATE_DOSSIER, list(self.updates.values())),
-                                (SET_RESULT_FACTS, list(self.result_facts.values())),
-                                (INSERT_EVENT, self.events), (INSERT_RECEIPT, self.new_receipts), (VOID, self.voids),
-                                (INSERT_DOCUMENT, self.documents)):
+        insert_rows(c, DT, list(self.new_dossiers.values()))
+        update_rows(c, DT, "uid", list(self.updates.values()))
+        update_rows(c, DT, "uid", list(self.result_facts.values()))
+        insert_rows(c, ET, self.events)
+        insert_rows(c, RT, self.new_receipts)
+        for statement, rows in ((VOID, self.voids), (INSERT_DOCUMENT, self.documents)):
             if rows:
                 c.execute(statement, rows)
-        if self.changes:
-            if c.dialect.name == "postgresql":  # seq order = commit order, across workers
-                c.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
-            c.execute(INSERT_CHANGE, self.changes)
-            if COMMIT_JITTER_S:
-                time.sleep(random.uniform(0, COMMIT_JITTER_S))
-        if self.records:
-            c.execute(INSERT_APPLIED, self.records)
+        insert_rows(c, AT, self.records)
+
+    def write_changes(self) -> None:
+        """Last, just before the commit: what the commune's desks pull, numbered under its lock."""
+        write_changes(self.connection, self.changes)
+        if self.changes and COMMIT_JITTER_S:
+            time.sleep(random.uniform(0, COMMIT_JITTER_S))
 
 
 def _receipt_facts(row: Any) -> dict[str, Any]:
@@ -263,13 +263,12 @@ def _step(batch: Batch, op: Op, event: Event) -> None:
         new.update(state_columns(after))
     else:
         batch.updates[event.dossier_id] = {
-            "u": event.dossier_id, "at": now(), **{f"s_{k}": v for k, v in state_columns(after).items()}}
+            "uid": event.dossier_id, "updated_at": now(), **state_columns(after)}
     if isinstance(event, Finished):
         if new is not None:
             new.update(finished_facts(event))
         else:
-            batch.result_facts[event.dossier_id] = {
-                "u": event.dossier_id, **{f"s_{k}": v for k, v in finished_facts(event).items()}}
+            batch.result_facts[event.dossier_id] = {"uid": event.dossier_id, **finished_facts(event)}
 
 
 def _in_allotment(batch: Batch, issued: ReceiptIssued) -> bool:
@@ -494,6 +493,7 @@ def _batch_once(engine: Engine, ops: list[OpEnvelope], device: Any) -> list[OpRe
             results.append(result)
         batch.flush()
         check_links(connection, ops, results, device)  # issue 9: each workstation's audit chain, flagged not refused
+        batch.write_changes()
     return results
 
 

@@ -45,8 +45,9 @@ class WorkerTag:
 
 def app() -> WorkerTag:
     """One worker's application (uvicorn calls this with factory=True)."""
+    from sync.hub.admission import policy_from
     from sync.hub.api import create_app
     from sync.hub.store import open_hub
 
     engine = open_hub(os.environ[DB_VARIABLE])  # already migrated by the supervisor: this only checks
-    return WorkerTag(create_app(engine, Path(os.environ.get(BLOBS_VARIABLE, "hub-blobs"))))
+    return WorkerTag(create_app(engine, Path(os.environ.get(BLOBS_VARIABLE, "hub-blobs")), policy_from(os.environ)))

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, insert, or_, select
 from sync.chain import GENESIS, RESTORED_KIND, link_hash
 from sync.hub.admin import now
 from sync.hub.models import AuditBreak, AuditLink, Device
+from sync.hub.store import among, insert_rows
 from sync.protocol import OpEnvelope, OpResult, Outcome
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ def _links(connection: Connection, device_id: str, ops: list[dict[str, Any]]) ->
     prevs = [op["chain_prev"] for op in ops]
     seqs = [op["device_seq"] - 1 for op in ops]
     return [dict(r._mapping) for r in connection.execute(select(LT).where(LT.c.device_id == device_id, or_(
-        LT.c.chain_hash.in_(prevs), LT.c.chain_prev.in_(prevs), LT.c.device_seq.in_(seqs),
-        LT.c.op_id.in_([op["op_id"] for op in ops]))))]
+        among(connection, LT.c.chain_hash, prevs), among(connection, LT.c.chain_prev, prevs),
+        among(connection, LT.c.device_seq, seqs), among(connection, LT.c.op_id, [op["op_id"] for op in ops]))))]
 
 
 def _fields(envelope: OpEnvelope) -> dict[str, Any] | None:
@@ -118,8 +119,7 @@ def check_links(connection: Connection, ops: list[OpEnvelope], results: list[OpR
             breaks.append({"agency_id": device.agency_id, "device_id": device.id, "op_id": op["op_id"],
                            "device_seq": op["device_seq"], "kind": op["kind"], "reason": problem,
                            "found_at": now()})
-    if links:
-        connection.execute(insert(LT), links)
+    insert_rows(connection, LT, links)
     if breaks:
         connection.execute(insert(BT), breaks)
     return len(breaks)

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 from signxml import SignatureConfiguration, XMLVerifier
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from app.core.errors import DeskError, ValidationError
 from app.core.receipts import E_TEMPLATE
@@ -38,6 +38,7 @@ from ereceipt import envelope
 from ereceipt.content import TAX_CODE
 from ereceipt.signing import DS, SIGNING_TIME_TAG, subject_name
 from ereceipt.verify import embedded_certificate, signer_display, verify_receipt
+from sync.hub.change_log import write_changes
 from sync.hub.models import Change, EDocument
 from sync.hub.transmit import (
     ACCEPTED,
@@ -56,7 +57,6 @@ log = logging.getLogger("sync.hub.ereceipts")
 DT, CT = EDocument.__table__, Change.__table__
 HUB_ORIGIN = "hub"  # origin_device of what the hub itself writes: every desk of the commune pulls it
 HUB_ACTOR = "Hệ thống cấp trên"
-PG_CHANGE_LOCK = 7402  # the same advisory lock as sync/hub/apply.py: change seq order = commit order
 WAITING_TOO_LONG = timedelta(days=1)
 SENDER = "MOTCUAHUB01"  # MNGui of the hub's messages, unless configured
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -279,10 +279,7 @@ def record(engine: Engine, claimed: list[Claimed], deliveries: list[Any], report
     with engine.begin() as connection:
         for row_id, values in updates:
             connection.execute(update(DT).where(DT.c.id == row_id).values(**values))
-        if changes:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
-            connection.execute(insert(CT), changes)
+        write_changes(connection, changes)  # the communes' locks: seq order = commit order (change_log.py)
 
 
 def remember_message(engine: Engine, row_ids: list[str], message_id: str) -> None:

@@ -5,6 +5,9 @@ Content-Length over the limit is answered 413 before a byte of the body is read,
 (chunked) body is counted as it arrives and cut off as soon as it passes the limit. FastAPI reads
 the whole body before any handler runs, so a limit checked in the handler comes too late.
 
+`SharedRateLimit` counts requests per client address in the database, so that every worker of a
+province's hub counts the same ones (the public e-receipt lookup, the province page's login).
+
 `Unexpected` is the last line behind the exception handlers: an error no handler knows becomes a
 500 problem with an id, and the log gets the id, the route and the traceback's frames, but never
 the exception's message, which may quote the request (pydantic and SQLAlchemy errors do).
@@ -14,13 +17,20 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
+import time
 import traceback
 import uuid
+import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select, text
+
+from sync.hub.models import RateHit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -178,3 +188,37 @@ class Unexpected:
                       type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
             if not started:
                 await send_problem(send, 500, "internal", INTERNAL.format(id=error_id))
+
+
+RH = RateHit.__table__
+RATE_LOCK_CLASS = 7403  # advisory lock's first key: one address of one limit (sync/hub/change_log.py uses 7402)
+WINDOW_S = 60.0
+
+
+class SharedRateLimit:
+    """At most `per_minute` requests from one address in any sliding minute, counted in the database
+    (table rate_hit) so that all the hub's workers share one count: kept in each worker's memory, a
+    limit of 30 let four workers grant 120. Same answers as an in-memory limit: each allowed request
+    is recorded, a refused one is not, and a minute later it no longer counts. One short write
+    transaction a request: fine for citizens' lookups and logins, not meant for the sync routes
+    (those are bounded by sync/hub/admission.py)."""
+
+    def __init__(self, engine: Engine, scope: str, per_minute: int, clock: Callable[[], float] = time.time) -> None:
+        self.engine, self.scope, self.per_minute, self.clock = engine, scope, per_minute, clock
+
+    def allow(self, address: str) -> bool:
+        address = address[:64]
+        now = self.clock()
+        with self.engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE, one writer (sync/hub/store.py)
+            if connection.dialect.name == "postgresql":  # two workers checking one address take turns
+                key = zlib.crc32(f"{self.scope}|{address}".encode())
+                connection.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"),
+                                   {"c": RATE_LOCK_CLASS, "k": key - 2**32 if key >= 2**31 else key})
+            mine = (RH.c.scope == self.scope) & (RH.c.address == address)
+            connection.execute(delete(RH).where(mine, RH.c.at <= now - WINDOW_S))
+            if random.random() < 0.01:  # now and then, the addresses that went quiet
+                connection.execute(delete(RH).where(RH.c.scope == self.scope, RH.c.at <= now - WINDOW_S))
+            if connection.execute(select(func.count()).select_from(RH).where(mine)).scalar_one() >= self.per_minute:
+                return False
+            connection.execute(insert(RH).values(scope=self.scope, address=address, at=now))
+            return True

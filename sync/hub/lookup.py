@@ -31,6 +31,7 @@ from ereceipt.content import LOOKUP_CODE, EReceipt
 from ereceipt.lookup import LOOKUP_PATH, parse_qr
 from ereceipt.verify import signer_display, verify_receipt
 from sync.hub.ereceipts import find_by_lookup_code
+from sync.hub.limits import SharedRateLimit
 from sync.hub.models import Receipt
 
 PAGE = Template((Path(__file__).parent / "templates" / "ereceipt_lookup.html").read_text(encoding="utf-8"))
@@ -183,9 +184,9 @@ def page(code: str = "", body: str = "", title: str = TITLE) -> str:
     return PAGE.substitute(title=_e(title), action=_e(LOOKUP_PATH), code=_e(code), body=body)
 
 
-def lookup_router(engine: Engine, limit: RateLimit | None = None) -> APIRouter:
+def lookup_router(engine: Engine, limit: RateLimit | SharedRateLimit | None = None) -> APIRouter:
     router = APIRouter()
-    limiter = limit or RateLimit()
+    limiter = limit or SharedRateLimit(engine, "lookup", PER_MINUTE)  # one count for all the hub's workers
 
     @router.get(LOOKUP_PATH, response_class=HTMLResponse, include_in_schema=False)
     def lookup(request: Request, ma: str = "") -> HTMLResponse:

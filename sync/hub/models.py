@@ -255,3 +255,15 @@ class AuditBreak(Base):
     kind: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
     found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RateHit(Base):
+    """One request a rate limit let through (sync/hub/limits.py SharedRateLimit): kept a minute, in
+    the database so that every worker of the hub counts the same requests (migration h009)."""
+
+    __tablename__ = "rate_hit"
+    __table_args__ = (Index("ix_rate_hit_key", "scope", "address", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(20))  # which limit: "lookup", "login"
+    address: Mapped[str] = mapped_column(String(64))  # the client's address
+    at: Mapped[float] = mapped_column(Float)  # epoch seconds

@@ -17,7 +17,8 @@ from app.core.codes import validate_agency_id
 from app.core.errors import DeskError
 from app.core.passwords import hash_password
 from sync.hub.admin import HubError
-from sync.hub.models import Change, Officer
+from sync.hub.change_log import write_changes
+from sync.hub.models import Officer
 from sync.ops import OfficerSaved
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,6 @@ def reset_password(engine: Engine, agency_id: str, username: str, admin: str,
     """Give an officer of a commune a new password (made here when none is given) that they must
     change at their next login; returns it, to be told to the officer once. The commune's desks get
     the new hash on their next pull."""
-    from sync.hub.apply import PG_CHANGE_LOCK
-
     agency_id = validate_agency_id(agency_id)
     password = password or temporary_password()
     hashed = hash_password(password)  # refuses a password shorter than 8 characters
@@ -92,10 +91,8 @@ def reset_password(engine: Engine, agency_id: str, username: str, admin: str,
                              roles=list(row.roles), active=row.active, password_hash=hashed, must_change=True,
                              saved_at=datetime.now(UTC), version=row.version + 1)
         connection.execute(update(OT).where(OT.c.uid == row.uid).values(**_columns(saved), saved_by=admin))
-        if connection.dialect.name == "postgresql":  # change rows numbered in commit order
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
-        connection.execute(insert(Change).values(
-            agency_id=agency_id, entity="officer", entity_id=row.uid, kind="officer.saved", payload=saved.wire(),
-            origin_device="hub", actor=admin[:120]))
+        write_changes(connection, [{"agency_id": agency_id, "entity": "officer", "entity_id": row.uid,
+                                    "kind": "officer.saved", "payload": saved.wire(), "origin_device": "hub",
+                                    "actor": admin[:120]}])
     log.info("password of officer account %s of %s reset by %s", row.username, agency_id, admin)
     return password

@@ -29,7 +29,8 @@ from app.core.reporting import II06A_COLUMNS, VN, Indicator, Period, Report, qua
 from app.core.reporting import month as month_period
 from app.core.reporting import year as year_period
 from sync.hub.admin import HubError, check_admin, digest
-from sync.hub.lookup import SECURITY_HEADERS, RateLimit
+from sync.hub.limits import SharedRateLimit
+from sync.hub.lookup import SECURITY_HEADERS
 from sync.hub.models import AdminSession
 from sync.hub.province_health import DeskHealth, desks
 from sync.hub.province_report import LateDossier, by_commune, commune_names, late_dossiers
@@ -306,7 +307,7 @@ def _commune_body(engine: Engine, agency: str, period: Period, today: date) -> s
 def province_router(engine: Engine, today: Callable[[], date] | None = None) -> APIRouter:
     """`today`: a function giving the local date (tests fix it); the hub's clock otherwise."""
     router = APIRouter(prefix="/tinh", include_in_schema=False)
-    logins = RateLimit(per_minute=LOGINS_PER_MINUTE)
+    logins = SharedRateLimit(engine, "login", LOGINS_PER_MINUTE)  # one count for all the hub's workers
     local_today = today or (lambda: datetime.now(VN).date())
 
     def page(request: Request, body: Any) -> Response:

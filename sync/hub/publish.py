@@ -7,24 +7,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
 from app.core.fees import parse_fee_rule
 from app.core.text import nfc
 from sync.hub.admin import HubError
-from sync.hub.apply import PG_CHANGE_LOCK
-from sync.hub.models import Agency, Change
+from sync.hub.change_log import write_changes
+from sync.hub.models import Agency
 
 
 def _to_all(engine: Engine, entity: str, entity_id: str, kind: str, payload: dict[str, Any],
             agency_id: str | None) -> int:
     with engine.begin() as connection:
         agencies = [agency_id] if agency_id else list(connection.execute(select(Agency.id)).scalars())
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
-        for agency in agencies:
-            connection.execute(insert(Change).values(agency_id=agency, entity=entity, entity_id=entity_id, kind=kind,
-                                                     payload=payload, origin_device="hub"))
+        write_changes(connection, [{"agency_id": agency, "entity": entity, "entity_id": entity_id, "kind": kind,
+                                    "payload": payload, "origin_device": "hub"} for agency in agencies])
     return len(agencies)
 
 

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, insert, select, update
 from app.core.errors import DeskError
 from app.core.lifecycle import Action, check_transition
 from sync.hub.admin import HubError, now
-from sync.hub.apply import PG_CHANGE_LOCK, hub_state, state_columns
-from sync.hub.models import Change, Dossier, DossierEvent
+from sync.hub.apply import hub_state, state_columns
+from sync.hub.change_log import write_changes
+from sync.hub.models import Dossier, DossierEvent
 from sync.ops import EVENTS
 from sync.steps import advance
 
@@ -50,9 +51,7 @@ def record_upstream_event(engine: Engine, code: str, action: Action, *, actor: s
         connection.execute(insert(DossierEvent).values(
             uid=payload["event_id"], dossier_uid=dossier.uid, kind=action.value, status_after=payload["status_after"],
             actor=actor, device_id=UPSTREAM, device_time=payload["device_time"], payload=payload))
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_CHANGE_LOCK})")
-        connection.execute(insert(Change).values(agency_id=dossier.agency_id, entity="dossier",
-                                                 entity_id=dossier.uid, kind=f"dossier.{action.value}",
-                                                 payload=payload, origin_device=UPSTREAM, actor=actor))
+        write_changes(connection, [{"agency_id": dossier.agency_id, "entity": "dossier", "entity_id": dossier.uid,
+                                    "kind": f"dossier.{action.value}", "payload": payload,
+                                    "origin_device": UPSTREAM, "actor": actor}])
     return payload
