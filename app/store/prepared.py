@@ -35,7 +35,8 @@ def first(connection: Connection, sql: str, params: Params = ()) -> Any:
 
 
 class _Shape:
-    """One INSERT for one set of columns: its SQL and, per parameter, where its value comes from."""
+    """One INSERT for one set of columns: its SQL, the defaults' values (converted once), and where
+    each given value goes and which bind processor converts it (called for None too, as SQLAlchemy does)."""
 
     def __init__(self, table: Table, keys: tuple[str, ...], dialect: Dialect) -> None:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
@@ -45,16 +46,29 @@ class _Shape:
         missing = [n for n in names if n not in keys and not (n in defaults and defaults[n].is_scalar)]
         if missing:  # a callable default needs SQLAlchemy's execution context: give the value instead
             raise ValueError(f"{table.name}: give a value for {', '.join(missing)}")
-        self.fixed = {n: defaults[n].arg for n in names if n not in keys}
-        self.steps: tuple[tuple[str, Callable[[Any], Any] | None], ...] = tuple(
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names)
+        processors: dict[str, Callable[[Any], Any] | None] = {
+            n: compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names}
+        self.template: list[Any] = [None] * len(names)
+        plain, processed = [], []
+        for index, name in enumerate(names):
+            process = processors[name]
+            if name not in keys:
+                value = defaults[name].arg
+                self.template[index] = value if process is None else process(value)
+            elif process is None:
+                plain.append((index, name))
+            else:
+                processed.append((index, name, process))
+        self.plain: tuple[tuple[int, str], ...] = tuple(plain)
+        self.processed: tuple[tuple[int, str, Callable[[Any], Any]], ...] = tuple(processed)
 
-    def values(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
-        values = []
-        for name, process in self.steps:
-            value = row[name] if name in row else self.fixed[name]
-            values.append(value if process is None or value is None else process(value))
-        return tuple(values)
+    def values(self, row: Mapping[str, Any]) -> list[Any]:
+        values = self.template.copy()
+        for index, name in self.plain:
+            values[index] = row[name]
+        for index, name, process in self.processed:
+            values[index] = process(row[name])
+        return values
 
 
 class Insert:
