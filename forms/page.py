@@ -282,6 +282,64 @@ def qr_room(payload: str | None, page: Page) -> float:
     return qr_side(payload, page) + QUIET_MODULES * QR_MODULE[page.size] if payload else 0.0
 
 
+class Columns(Flowable):
+    """One row of cells side by side, each a stack of flowables from its top: what a one-row Table
+    without padding or rules (VALIGN TOP) draws, in the same places by the same rules, without a
+    table's machinery (its style commands, spans and cell geometry), which was made again for every
+    copy of every paper. `align` places each flowable in its cell as a table's ALIGN does;
+    `indents` are left paddings; a cell that is a string holds no flowable (a table still gives it
+    a line of its default 12-point leading)."""
+
+    EMPTY_CELL_HEIGHT = 12.0  # ReportLab's CellStyle.leading: the height a table gives an empty cell
+
+    def __init__(self, cells: Sequence[Sequence[Flowable] | Flowable | str], widths: Sequence[float], *,
+                 align: str = "LEFT", indents: Sequence[float] | None = None) -> None:
+        super().__init__()
+        self.cells: list[list[Flowable] | None] = [
+            None if isinstance(cell, str) else [cell] if isinstance(cell, Flowable) else list(cell) for cell in cells]
+        self.widths = list(widths)
+        self.align = align
+        self.indents = list(indents) if indents is not None else [0.0] * len(self.widths)
+        self.width = sum(self.widths)
+
+    def _stack(self, cell: list[Flowable], room: float, height: float) -> tuple[list[tuple[float, float]], float]:
+        """Each flowable's size and the stack's height: spaces between, none above the first or
+        below the last (as a table measures a cell)."""
+        canvas = getattr(self, "canv", None)
+        sizes = [flowable.wrapOn(canvas, room, height) for flowable in cell]
+        if not cell:
+            return sizes, 0.0
+        total = sum(h + f.getSpaceBefore() + f.getSpaceAfter() for f, (_, h) in zip(cell, sizes, strict=True))
+        return sizes, total - cell[0].getSpaceBefore() - cell[-1].getSpaceAfter()
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.height = max((self._stack(cell, width - indent, 72000)[1] if cell is not None else self.EMPTY_CELL_HEIGHT
+                           for cell, width, indent in zip(self.cells, self.widths, self.indents, strict=True)),
+                          default=0.0)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        left = 0.0
+        for cell, width, indent in zip(self.cells, self.widths, self.indents, strict=True):
+            if cell:
+                self._draw_cell(cell, left, width, indent)
+            left += width
+
+    def _draw_cell(self, cell: list[Flowable], left: float, width: float, indent: float) -> None:
+        sizes, _ = self._stack(cell, width - indent, self.height)
+        y = self.height + cell[0].getSpaceBefore()
+        for flowable, (w, h) in zip(cell, sizes, strict=True):
+            if self.align == "CENTER":
+                x = left + (width + indent - w) / 2.0
+            elif self.align == "RIGHT":
+                x = left + width - w
+            else:
+                x = left + indent
+            y -= flowable.getSpaceBefore() + h
+            flowable.drawOn(self.canv, x, y)
+            y -= flowable.getSpaceAfter()
+
+
 def centred_rule(width: float) -> HRFlowable:
     return HRFlowable(width=width, thickness=0.6, spaceBefore=2, spaceAfter=2, hAlign="CENTER")
 
@@ -308,18 +366,13 @@ def letterhead(head: Letterhead, styles: Styles, page: Page, *, qr: str | None,
     right += [OneLine(MOTTO, styles.head_bold), OneLine(SLOGAN, styles.head_bold),
               centred_rule(stringWidth(SLOGAN, styles.head_bold.fontName, styles.head_bold.fontSize)),
               OneLine(head.date_line, styles.date)]
-    columns = Table([[left, right]], colWidths=[left_width, right_width])
-    columns.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-                                 ("LEFTPADDING", (1, 0), (1, 0), 2 * mm)]))
+    columns = Columns([left, right], [left_width, right_width], align="CENTER", indents=[0, 2 * mm])
     if not qr:
         return [columns, Spacer(1, 0.5 * mm)]
     # The QR's corner at the left, the two columns and whatever goes beside the QR stacked at its right.
     corner = Spacer(room, qr_side(qr, page) + QUIET_MODULES * QR_MODULE[page.size])
-    stacked = [columns, Spacer(1, 1.5 * mm), beside_qr] if beside_qr is not None else columns
-    table = Table([[corner, stacked]],
-                  colWidths=[room, left_width + right_width])
-    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [table, Spacer(1, 0.5 * mm)]
+    stacked = [columns, Spacer(1, 1.5 * mm), beside_qr] if beside_qr is not None else [columns]
+    return [Columns([[corner], stacked], [room, left_width + right_width]), Spacer(1, 0.5 * mm)]
 
 
 def title(text: str, styles: Styles, subtitle: str = "") -> list[Flowable]:
@@ -376,19 +429,16 @@ def barcode(code: str) -> Bars:
     return Bars(code)
 
 
-def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars: Bars | None = None) -> Table:
+def code_block(code: str, copy_label: str, styles: Styles, width: float, *, bars: Bars | None = None) -> Flowable:
     """The dossier code as a Code 128 barcode, for the plain 1D scanners desks have, with the code
-    in large type under it; the copy's label ("Liên 1: Lưu") at the right."""
+    in large type under it across the width; the copy's label ("Liên 1: Lưu") at the right."""
     bars = bars or barcode(code)
     left_width = bars.width + 1 * mm
     italic = tt2ps(ps2tt(styles.right_small.fontName)[0], 0, 1)
     label = Runs([(f"({_words(copy_label)})", italic)], styles.right_small,
                  f"<i>({esc(copy_label)})</i>") if copy_label else ""
-    table = Table([[bars, label], [OneLine(f"Mã hồ sơ: {code}", styles.code), ""]],
-                  colWidths=[left_width, width - left_width])
-    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (0, 0), "LEFT"),
-                               ("SPAN", (0, 1), (1, 1))]))
-    return table
+    return Columns([[Columns([bars, label], [left_width, width - left_width]),
+                     OneLine(f"Mã hồ sơ: {code}", styles.code)]], [width])
 
 
 def signatures(blocks: Sequence[tuple[str, str, str]], styles: Styles, page: Page,
@@ -402,9 +452,7 @@ def signatures(blocks: Sequence[tuple[str, str, str]], styles: Styles, page: Pag
     widths = [page.frame_width / len(blocks)] * len(blocks)
     if left is not None:
         cells[0] = list(left)
-    table = Table([cells], colWidths=widths)
-    table.setStyle(TableStyle([*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([*keep_with, Spacer(1, 1 * mm), table])
+    return KeepTogether([*keep_with, Spacer(1, 1 * mm), Columns(cells, widths)])
 
 
 def recipients_block(recipients: Sequence[str], styles: Styles) -> list[Flowable]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -78,12 +78,6 @@ def _table_head(styles: Styles) -> tuple[Para, ...]:
     """The same four headings on every slip of a page size: laid out once per process."""
     return tuple(Para(text, styles.table_head) for text in ("STT", "Tên giấy tờ", "Bản chính/chứng thực/photo",
                                                             "Số lượng"))
-
-
-@lru_cache(maxsize=16)
-def _note(office: str, styles: Styles) -> Para:
-    """The note under the signatures names only the office: the same on every slip it prints."""
-    return Para(slip_note(office), styles.note)
 
 
 def documents_table(documents: tuple[tuple[str, str, int], ...], styles: Styles, page: Page) -> Flowable:
@@ -159,7 +153,9 @@ def _body(data: SlipData, styles: Styles, page: Page) -> list[Flowable]:
     story.append(signatures([("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", ""),
                              ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", data.receiver_name)], styles, page,
                             keep_with=_closing(data, styles)))
-    story.append(_note(data.office, styles))
+    # A new paragraph each time (a story's flowable carries marks of the layout it was in); the
+    # note is the same on every slip of the office, so its lines are broken once (Para).
+    story.append(Para(slip_note(data.office), styles.note))
     return story
 
 
