@@ -1,7 +1,10 @@
 """Render time of the printed papers: Mẫu 01 with its QR and barcode (two copies; also with twenty
 documents and the longest values), a receipt, and the log book
 for 1,000 dossiers; against the same slip made the way many Qt apps print (HTML in a QTextDocument
-sent to QPrinter), in the same run. Usage: python bench/forms.py"""
+sent to QPrinter), in the same run. The slip is timed printed again and again (the figure with
+the target), and also printed for the first time for each of 30 new dossiers (its QR, barcode and
+wrapped lines made for it), which is what the citizen waits for at reception.
+Usage: python bench/forms.py"""
 
 from __future__ import annotations
 
@@ -20,10 +23,10 @@ sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.services import papers  # noqa: E402
-from app.services.reception import ReceptionInput, receive_dossier  # noqa: E402
+from app.services.reception import DocumentInput, ReceptionInput, receive_dossier  # noqa: E402
 from app.ui.html_print import html_to_pdf  # noqa: E402
 from bench.common import median, report  # noqa: E402
-from tests.helpers.papers import build_samples  # noqa: E402
+from tests.helpers.papers import LONG_ADDRESS, build_samples  # noqa: E402
 
 TARGET_SLIP_MS, TARGET_BOOK_MS = 15.0, 1000.0
 RUNS = 30
@@ -35,6 +38,26 @@ def timed(fn, runs: int = RUNS) -> float:
     for _ in range(runs):
         start = time.perf_counter()
         fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return median(times)
+
+
+def first_prints(s, count: int = 30) -> float:
+    """Median time of the first print of each of `count` new dossiers, each with its own name,
+    card number, address and documents (so nothing made for another slip can be reused)."""
+    uids = []
+    with s.desk.batch():
+        for k in range(count):
+            documents = tuple(DocumentInput(name, "photocopy", 1 + k % 3) for name in
+                              ("Bản sao cần chứng thực", "Căn cước công dân", f"Giấy ủy quyền số {k + 1}/2026"))
+            uids.append(receive_dossier(s.desk, ReceptionInput(
+                "2.000815", f"Trần Thị Hồng Nhung {k:03d}", owner_id_number=f"038195{k:06d}",
+                owner_address=f"Số nhà {k + 10}, {LONG_ADDRESS}", owner_phone="0912345678", documents=documents,
+                pages=3, copies=2)).uid)
+    times = []
+    for uid in uids:
+        start = time.perf_counter()
+        papers.slip_pdf(s.desk, uid)
         times.append((time.perf_counter() - start) * 1000)
     return median(times)
 
@@ -63,6 +86,7 @@ def main() -> None:
         slip = timed(lambda: papers.slip_pdf(s.desk, s.slip))
         longest = timed(lambda: papers.slip_pdf(s.desk, s.longest))  # 20 documents, the longest name and address
         receipt = timed(lambda: papers.receipt_pdf(s.desk, s.receipt))
+        first = first_prints(s)
         html = slip_html(s)
         baseline = timed(lambda: html_to_pdf(html, Path(folder) / "qt.pdf"))
         start = s.desk.clock.instant
@@ -76,11 +100,13 @@ def main() -> None:
         s.desk.db.dispose()
     ratio = baseline / slip
     ok = slip <= TARGET_SLIP_MS and book <= TARGET_BOOK_MS
-    report("forms", f"Mẫu 01 (2 liên, QR, barcode) {slip:.1f} ms (20 documents, longest values: {longest:.1f} ms), "
+    report("forms", f"Mẫu 01 (2 liên, QR, barcode) {slip:.1f} ms (20 documents, longest values: {longest:.1f} ms; "
+           f"first print of a new dossier's slip {first:.1f} ms), "
            f"receipt {receipt:.1f} ms, log book of 1,000 dossiers "
            f"{book:.0f} ms; same slip as Qt HTML→QPrinter {baseline:.1f} ms → ×{ratio:.1f} "
            f"(target slip ≤{TARGET_SLIP_MS:.0f} ms, log book ≤{TARGET_BOOK_MS:.0f} ms): {'OK' if ok else 'MISSED'}",
-           slip_ms=round(slip, 2), slip_longest_ms=round(longest, 2), receipt_ms=round(receipt, 2),
+           slip_ms=round(slip, 2), slip_longest_ms=round(longest, 2), slip_first_print_ms=round(first, 2),
+           receipt_ms=round(receipt, 2),
            log_book_1000_ms=round(book, 1),
            qt_html_slip_ms=round(baseline, 2), ratio=round(ratio, 2), target_slip_ms=TARGET_SLIP_MS,
            target_log_book_ms=TARGET_BOOK_MS, ok=ok)

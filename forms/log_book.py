@@ -100,7 +100,7 @@ def _cells(index: int, row: BookRow, styles: Styles, rooms: Sequence[float]) -> 
 
 def render_log_book(data: BookData, page: Page | None = None) -> bytes:
     page = page or Page("A4", landscape=True)
-    styles = Styles(Page("A5"))  # the book's cells use the compact sizes
+    styles = Styles.of(Page("A5"))  # the book's cells use the compact sizes
     unit = page.frame_width / sum(WIDTHS)
     widths = [w * unit for w in WIDTHS]
     rooms = [w - 2 * PADDING for w in widths]
@@ -112,7 +112,7 @@ def render_log_book(data: BookData, page: Page | None = None) -> bytes:
                       widths, [*grid_style(PADDING), *spans, *plain_font, ("VALIGN", (0, 0), (-1, 1), "MIDDLE")])
     story: list[Flowable] = [*letterhead(data.head, styles, page, qr=None), *title(data.title, styles, data.period),
                              table, Paragraph(esc(data.totals()), styles.left)]
-    return render(story, page, title_meta=data.title, page_numbers=True)
+    return render(story, page, title_meta=data.title, page_numbers=True, compress=True)
 
 
 def _sheet_header(sheet: Worksheet, data: BookData) -> None:
