@@ -166,6 +166,12 @@ class Para(Paragraph):
         self.blPara, self._wrapWidths, self.width, self.height = known
         return known[2], known[3]
 
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        # ReportLab's split may edit the words of the lay-out it splits (a space after a line's last
+        # word): it splits a lay-out of this paragraph's own, never the shared one. Splits are rare.
+        Paragraph.wrap(self, available_width, available_height)
+        return super().split(available_width, available_height)
+
     def _layout_key(self, width: float) -> tuple[Any, ...] | None:
         # The pieces of a split paragraph have no text of their own: laid out as ReportLab does.
         if not isinstance(self.text, str) or not isinstance(self.bulletText, str | None):
