@@ -9,7 +9,9 @@ type's bind processor (UTC instants, JSON, dates: app/store/types.py), and a col
 out gets its scalar default, as `connection.execute(insert(table), row)` would store it. sqlite3
 keeps each statement prepared in its own cache. The connection is the caller's (`desk.write()`),
 so every write stays in the caller's one transaction. Only plain columns (text, integers) may be
-read back through `first`: no result processing is done.
+read back through `first`: no result processing is done. SQLite only (the desk's file), and these
+statements do not pass SQLAlchemy's cursor events: a listener counting statements sees their
+transaction's BEGIN, not them.
 """
 
 from __future__ import annotations
