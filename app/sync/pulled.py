@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
@@ -32,6 +33,7 @@ from app.services.settings import save_settings
 from app.services.sync_state import apply_allotment, apply_day
 from app.store.models import Dossier, DossierDocument, Outbox, PulledAside, Receipt, ReceiptSeries
 from app.store.models import Event as EventRow
+from app.store.prepared import Insert
 from sync.canonical import canonical_json
 from sync.ops import HUB_CHANGES, Event, Finished, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
 from sync.steps import STATE_COLUMNS, DossierState, advance, check_claim, received_state
@@ -45,6 +47,8 @@ CODE_USED = select(D.c.id).where(D.c.code == bindparam("c"))
 EVENT_ID = select(E.c.id).where(E.c.uid == bindparam("e"))
 HAS_PENDING = select(OB.c.seq).where(OB.c.entity_id == bindparam("u"), OB.c.state != "sent").limit(1)
 INSERT_DOSSIER, INSERT_DOCUMENT, INSERT_EVENT = insert(D), insert(DD), insert(E)
+# A page's rows, set-based: one executemany per table said to sqlite3 (app/store/prepared.py).
+ADD_DOSSIERS, ADD_DOCUMENTS, ADD_EVENTS = Insert(D), Insert(DD), Insert(E)
 # Constant statements: a first sync applies tens of thousands of changes (SQLAlchemy reuses the compiled form).
 UPDATE_STATE = update(D).where(D.c.id == bindparam("did")).values(
     **{column: bindparam(column) for column in STATE_COLUMNS}, updated_at=bindparam("at"))
@@ -250,9 +254,18 @@ class _Known:
     moved: bool = False
 
 
-def _chunks(values: Sequence[str], size: int = 900) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+def _in_page(column: Any) -> Any:
+    """`column IN` the page's ids, given as one JSON array: a constant statement whatever the page
+    holds (SQLite searches the column's index for each id)."""
+    each = func.json_each(bindparam("ids")).table_valued("value")
+    return column.in_(select(each.c.value))
+
+
+KNOWN_DOSSIERS = select(D).where(_in_page(D.c.uid))
+CODES_USED = select(D.c.code).where(_in_page(D.c.code))
+EVENTS_KNOWN = select(E.c.uid).where(_in_page(E.c.uid))
+PENDING_OF = select(OB.c.entity_id).where(_in_page(OB.c.entity_id), OB.c.state != "sent").distinct()
+LAST_DOSSIER_ID = select(func.max(D.c.id))
 
 
 class _Batch:
@@ -262,25 +275,16 @@ class _Batch:
 
     def __init__(self, page: PageContext, parsed: list[tuple[dict[str, Any], Event | OpInvalid]]) -> None:
         self.page, self.parsed, c = page, parsed, page.connection
-        typed_only = [(change, typed) for change, typed in parsed if isinstance(typed, Event)]
-        uids = sorted({typed.dossier_id for _, typed in typed_only})
-        self.known: dict[str, _Known] = {}
-        for part in _chunks(uids):
-            for row in c.execute(select(D).where(D.c.uid.in_(part))):
-                self.known[row.uid] = _Known(row.id, state_of(row))
-        codes = sorted({typed.code for _, typed in typed_only if isinstance(typed, Received)})
-        self.codes: set[str] = set()
-        for part in _chunks(codes):
-            self.codes.update(c.execute(select(D.c.code).where(D.c.code.in_(part))).scalars())
-        events = sorted({typed.event_id for _, typed in typed_only})
-        self.events: set[str] = set()
-        for part in _chunks(events):
-            self.events.update(c.execute(select(E.c.uid).where(E.c.uid.in_(part))).scalars())
-        self.pending: set[str] = set()
-        for part in _chunks(uids):
-            self.pending.update(c.execute(select(OB.c.entity_id).where(
-                OB.c.entity_id.in_(part), OB.c.state != "sent").distinct()).scalars())
-        self.next_id = (c.execute(select(func.max(D.c.id))).scalar() or 0) + 1
+        typed_only = [typed for _, typed in parsed if isinstance(typed, Event)]
+        uids = json.dumps(list({typed.dossier_id for typed in typed_only}))
+        self.known: dict[str, _Known] = {row.uid: _Known(row.id, state_of(row))
+                                         for row in c.execute(KNOWN_DOSSIERS, {"ids": uids})}
+        codes = json.dumps(list({typed.code for typed in typed_only if isinstance(typed, Received)}))
+        self.codes: set[str] = set(c.execute(CODES_USED, {"ids": codes}).scalars())
+        events = json.dumps(list({typed.event_id for typed in typed_only}))
+        self.events: set[str] = set(c.execute(EVENTS_KNOWN, {"ids": events}).scalars())
+        self.pending: set[str] = set(c.execute(PENDING_OF, {"ids": uids}).scalars())
+        self.next_id = (c.execute(LAST_DOSSIER_ID).scalar() or 0) + 1
         self.documents: list[dict[str, Any]] = []
         self.event_rows: list[dict[str, Any]] = []
         self.counters: dict[tuple[str, int], int] = {}
@@ -342,14 +346,10 @@ class _Batch:
 
     def _write(self) -> None:
         c = self.page.connection
-        new = [{**DOSSIER_DEFAULTS, **k.row, **columns_of(k.state), "updated_at": k.updated_at, **k.extra}
-               for k in self.known.values() if k.row is not None]
-        for rows in _grouped(new):
-            _raw_many(c, INSERT_DOSSIER, rows)
-        if self.documents:
-            _raw_many(c, INSERT_DOCUMENT, self.documents)
-        if self.event_rows:
-            _raw_many(c, INSERT_EVENT, self.event_rows)
+        ADD_DOSSIERS.many(c, [{**k.row, **columns_of(k.state), "updated_at": k.updated_at, **k.extra}
+                              for k in self.known.values() if k.row is not None])
+        ADD_DOCUMENTS.many(c, self.documents)
+        ADD_EVENTS.many(c, self.event_rows)
         if self.counters:
             c.execute(RAISE_COUNTER, [{"day": day, "ws": ws, "n": n} for (day, ws), n in self.counters.items()])
         moved = [k for k in self.known.values() if k.row is None and k.moved]
@@ -361,21 +361,32 @@ class _Batch:
 
 
 class _Raw:
-    """A constant INSERT or UPDATE said to sqlite3 with one executemany. SQLAlchemy's per-row parameter
+    """A constant UPDATE said to sqlite3 with one executemany. SQLAlchemy's per-row parameter
     handling costs more than SQLite's own work on a first sync; the column types' bind processors
     (UTC instants, JSON) still convert every value, so the rows stored are the same."""
 
     def __init__(self, statement: Any, keys: Sequence[str], dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
-        self.names = tuple(compiled.positiontup or ())
-        self.processors = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-                                for name in self.names)
+        names = tuple(compiled.positiontup or ())
+        processors = (compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        # Most columns need no conversion: the values are taken in C (itemgetter) and only the few
+        # typed ones (instants, JSON, dates) go through their processor.
+        only = names[0] if len(names) == 1 else ""
+        self.take: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*names) if len(names) > 1 else lambda row: (row[only],))  # one name: still a tuple
+        self.converted = tuple((i, process) for i, process in enumerate(processors) if process)
 
     def run(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
-        pairs = tuple(zip(self.names, self.processors, strict=True))
-        connection.exec_driver_sql(self.sql, [tuple(process(row[name]) if process else row[name]
-                                                    for name, process in pairs) for row in rows])
+        connection.exec_driver_sql(self.sql, [self._values(row) for row in rows])
+
+    def _values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        if not self.converted:
+            return self.take(row)
+        values = list(self.take(row))
+        for i, process in self.converted:
+            values[i] = process(values[i])
+        return tuple(values)
 
 
 _RAW: dict[tuple[int, tuple[str, ...]], _Raw] = {}
@@ -388,10 +399,6 @@ def _raw_many(connection: Connection, statement: Any, rows: list[dict[str, Any]]
     if key not in _RAW:
         _RAW[key] = _Raw(statement, keys, connection.dialect)
     _RAW[key].run(connection, rows)
-
-
-# What an INSERT through SQLAlchemy fills in for a column the row leaves out (scalar defaults).
-DOSSIER_DEFAULTS = {c.name: c.default.arg for c in D.c if c.default is not None and c.default.is_scalar}
 
 
 def _grouped(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -459,7 +466,10 @@ def apply_pulled(desk: Desk, changes: list[dict[str, Any]], next_cursor: int) ->
             applied += _apply_one(page, change)
         applied += _apply_run(page, run)
         save_settings(connection, sync_cursor=next_cursor)
-    desk.forget_cached()
+    if all(change.get("entity") == "dossier" for change in changes):
+        desk.cursor_saved(next_cursor)  # dossiers are not in the snapshot: only its cursor moved
+    else:
+        desk.forget_cached()
     return applied
 
 
