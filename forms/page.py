@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -179,6 +179,29 @@ class Para(Paragraph):
         return self.text, self.style, self.bulletText, width
 
 
+def draw_string(canvas: Canvas, x: float, y: float, text: str, align: int = TA_LEFT) -> None:
+    """canvas.drawString (or its centred or right form) in the canvas's current font, writing the
+    same PDF operators without a text object: for the shipped TrueType faces, a text object (a
+    Python object, its font state and a dozen calls for every string) was most of drawing a short
+    paper. Any other font goes through ReportLab as before."""
+    font = getFont(canvas._fontname)
+    if not getattr(font, "_dynamicFont", False) or not canvas.bottomup:
+        draw = {TA_CENTER: canvas.drawCentredString, TA_RIGHT: canvas.drawRightString}.get(align, canvas.drawString)
+        draw(x, y, text)
+        return
+    if align in (TA_CENTER, TA_RIGHT):
+        width = stringWidth(text, canvas._fontname, canvas._fontsize)
+        x = x - 0.5 * width if align == TA_CENTER else x - width
+    doc, parts, current = canvas._doc, [], -1
+    size = f"{fp_str(canvas._fontsize)} Tf {fp_str(canvas._leading)} TL"
+    for subset, chunk in font.splitString(text, doc):
+        if subset != current:
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {size}")
+            current = subset
+        parts.append(f"({canvas._escape(chunk)}) Tj")
+    canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {' '.join(parts)} T* ET")
+
+
 class OneLine(Flowable):
     """Plain text (no markup) that usually fits one line: drawn as a string, without the paragraph
     machinery (parsing, line breaking), which is most of a paper's render time. Text too wide for
@@ -210,12 +233,8 @@ class OneLine(Flowable):
         canvas.setFont(style.fontName, style.fontSize)
         canvas.setFillColor(style.textColor)
         baseline = self.height - style.fontSize
-        if style.alignment == TA_CENTER:
-            canvas.drawCentredString(self.width / 2, baseline, self.text)
-        elif style.alignment == TA_RIGHT:
-            canvas.drawRightString(self.width, baseline, self.text)
-        else:
-            canvas.drawString(0, baseline, self.text)
+        x = {TA_CENTER: self.width / 2, TA_RIGHT: self.width}.get(style.alignment, 0)
+        draw_string(canvas, x, baseline, self.text, style.alignment)
 
 
 class Runs(Flowable):
@@ -252,7 +271,7 @@ class Runs(Flowable):
         baseline = self.height - style.fontSize
         for (text, face), width in zip(self.runs, self._widths, strict=True):
             canvas.setFont(face, style.fontSize)
-            canvas.drawString(x, baseline, text)
+            draw_string(canvas, x, baseline, text)
             x += width
 
 
