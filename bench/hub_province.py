@@ -232,10 +232,10 @@ def warm_up(url: str, engine: Any, template: list[dict[str, Any]], workers: int)
     body = {"schema": SCHEMA, "ops": clone(template[:WARM_OPS], 0, 1)}
 
     def once(_: int) -> None:
-        headers = {"Authorization": f"Bearer {token}", "Connection": "close"}
-        requests.post(f"{url}/api/v1/sync/push", json=body, headers=headers, timeout=120).raise_for_status()
-        requests.get(f"{url}/api/v1/sync/pull", params={"since": 0, "schema": SCHEMA}, headers=headers,
-                     timeout=120).raise_for_status()
+        me = Round(url, token)
+        me.session.headers["Connection"] = "close"  # a connection each: every worker gets some
+        me.ask("POST", "/api/v1/sync/push", json=body)
+        me.ask("GET", "/api/v1/sync/pull", params={"since": 0, "schema": SCHEMA})
 
     with ThreadPoolExecutor(max_workers=4 * workers) as threads:
         list(threads.map(once, range(8 * workers)))

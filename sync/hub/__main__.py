@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
             import uvicorn
 
-            from sync.hub.admission import PULLS_VARIABLE, PUSHES_VARIABLE, policy
+            from sync.hub.admission import KEEP_ALIVE_S, PULLS_VARIABLE, PUSHES_VARIABLE, policy
             from sync.hub.api import create_app
 
             if args.transmit_to:
@@ -110,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ[PUSHES_VARIABLE], os.environ[PULLS_VARIABLE] = str(args.max_pushes), str(args.max_pulls)
                 engine.dispose()
                 uvicorn.run("sync.hub.asgi:app", factory=True, workers=args.workers, host=args.host, port=args.port,
-                            log_level="info")
+                            log_level="info", timeout_keep_alive=KEEP_ALIVE_S)
             else:
                 uvicorn.run(create_app(engine, Path(args.blobs), policy(args.max_pushes, args.max_pulls)),
-                            host=args.host, port=args.port, log_level="info")
+                            host=args.host, port=args.port, log_level="info", timeout_keep_alive=KEEP_ALIVE_S)
         elif args.command == "transmit":
             from sync.hub.ereceipts import TransmitSettings, run_command
             from sync.hub.transmit import RetryPolicy

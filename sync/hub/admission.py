@@ -49,6 +49,10 @@ class Policy:
 
 
 PUSHES_VARIABLE, PULLS_VARIABLE = "MOTCUA_HUB_MAX_PUSHES", "MOTCUA_HUB_MAX_PULLS"
+# How long the hub keeps an idle connection: longer than the longest Retry-After, so that a desk that
+# waited comes back on its open connection instead of racing the hub closing it (uvicorn's default
+# of 5 s did: "Remote end closed connection without response" for a desk told to wait 5 s).
+KEEP_ALIVE_S = Policy().retry_after[1] + 12
 
 
 def policy(pushes: int, pulls: int) -> Policy:
