@@ -31,7 +31,7 @@ from ereceipt.signing import KeyHolder, SignerUnavailable
 
 SERVICE = "motcua-desk-signer"
 PKCS12, PKCS11, DEMO = "pkcs12", "pkcs11", "demo"
-KINDS = {PKCS12: "Tệp chứng thư số (PKCS#12)", PKCS11: "Thiết bị ký số USB (PKCS#11)",
+KINDS = {PKCS11: "Thiết bị ký số USB (token, PKCS#11)", PKCS12: "Tệp chứng thư số (.p12, .pfx)",
          DEMO: "Chứng thư thử nghiệm của xã mẫu (không có giá trị pháp lý)"}
 DEMO_PASSWORD = "xa-mau-khong-co-gia-tri"
 NOT_CONFIGURED = ("Chưa cài đặt chữ ký số để lập biên lai điện tử. Hãy khai báo thiết bị ký số (USB token) "

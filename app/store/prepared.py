@@ -37,17 +37,17 @@ def first(connection: Connection, sql: str, params: Params = ()) -> Any:
 
 
 class _Shape:
-    """One INSERT for one set of columns: its SQL, the defaults' values (converted once), and where
+    """One statement for one set of keys: its SQL, the defaults' values (converted once), and where
     each given value goes and which bind processor converts it (called for None too, as SQLAlchemy does)."""
 
-    def __init__(self, table: Table, keys: tuple[str, ...], dialect: Dialect) -> None:
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    def __init__(self, statement: Any, name: str, defaults: Mapping[str, Any], keys: tuple[str, ...],
+                 dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
         names = tuple(compiled.positiontup or ())
-        defaults = {c.key: c.default for c in table.c if c.default is not None}
         missing = [n for n in names if n not in keys and not (n in defaults and defaults[n].is_scalar)]
         if missing:  # a callable default needs SQLAlchemy's execution context: give the value instead
-            raise ValueError(f"{table.name}: give a value for {', '.join(missing)}")
+            raise ValueError(f"{name}: give a value for {', '.join(missing)}")
         processors: dict[str, Callable[[Any], Any] | None] = {
             n: compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names}
         self.template: list[Any] = [None] * len(names)
@@ -73,29 +73,38 @@ class _Shape:
         return values
 
 
-class Insert:
-    """`connection.execute(insert(table), row)` without SQLAlchemy's per-execution work."""
+class Many:
+    """A constant statement (an UPDATE with bind parameters) run by one executemany per set of keys,
+    without SQLAlchemy's per-row parameter handling; every value still goes through its bind processor."""
 
-    def __init__(self, table: Table) -> None:
-        self.table = table
+    def __init__(self, statement: Any, name: str = "", defaults: Mapping[str, Any] | None = None) -> None:
+        self.statement, self.name, self.defaults = statement, name or str(statement).split()[0], defaults or {}
         self._shapes: dict[tuple[str, ...], _Shape] = {}
 
     def _shape(self, connection: Connection, keys: tuple[str, ...]) -> _Shape:
         shape = self._shapes.get(keys)
-        if shape is None:  # a handful per table: the desk's call sites each pass one fixed set of keys
-            shape = self._shapes[keys] = _Shape(self.table, keys, connection.dialect)
+        if shape is None:  # a handful per statement: the desk's call sites each pass one fixed set of keys
+            shape = self._shapes[keys] = _Shape(self.statement, self.name, self.defaults, keys, connection.dialect)
         return shape
 
-    def one(self, connection: Connection, row: Mapping[str, Any]) -> int:
-        """Insert one row; its new rowid (the integer primary key)."""
-        shape = self._shape(connection, tuple(row))
-        return driver(connection).execute(shape.sql, shape.values(row)).lastrowid  # type: ignore[return-value]
-
     def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Insert rows, one executemany per set of columns."""
+        """Run for every row, one executemany per set of keys."""
         groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
         for row in rows:
             groups.setdefault(tuple(row), []).append(row)
         for keys, group in groups.items():
             shape = self._shape(connection, keys)
             driver(connection).executemany(shape.sql, [shape.values(row) for row in group])
+
+
+class Insert(Many):
+    """`connection.execute(insert(table), row)` without SQLAlchemy's per-execution work."""
+
+    def __init__(self, table: Table) -> None:
+        super().__init__(insert(table), table.name, {c.key: c.default for c in table.c if c.default is not None})
+        self.table = table
+
+    def one(self, connection: Connection, row: Mapping[str, Any]) -> int:
+        """Insert one row; its new rowid (the integer primary key)."""
+        shape = self._shape(connection, tuple(row))
+        return driver(connection).execute(shape.sql, shape.values(row)).lastrowid  # type: ignore[return-value]

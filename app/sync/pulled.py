@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
@@ -33,7 +32,7 @@ from app.services.settings import save_settings
 from app.services.sync_state import apply_allotment, apply_day
 from app.store.models import Dossier, DossierDocument, Outbox, PulledAside, Receipt, ReceiptSeries
 from app.store.models import Event as EventRow
-from app.store.prepared import Insert
+from app.store.prepared import Insert, Many
 from sync.canonical import canonical_json
 from sync.ops import HUB_CHANGES, Event, Finished, OpInvalid, ReceiptIssued, ReceiptVoided, Received, parse_payload
 from sync.steps import STATE_COLUMNS, DossierState, advance, check_claim, received_state
@@ -52,6 +51,7 @@ ADD_DOSSIERS, ADD_DOCUMENTS, ADD_EVENTS = Insert(D), Insert(DD), Insert(E)
 # Constant statements: a first sync applies tens of thousands of changes (SQLAlchemy reuses the compiled form).
 UPDATE_STATE = update(D).where(D.c.id == bindparam("did")).values(
     **{column: bindparam(column) for column in STATE_COLUMNS}, updated_at=bindparam("at"))
+UPDATE_STATE_MANY = Many(UPDATE_STATE, "dossier")
 # A workstation's own dossiers can come back from the hub (a replaced PC enrolled under the same
 # number): the day's counter moves past them so the next reception never takes a code in use.
 RAISE_COUNTER = text(
@@ -354,51 +354,10 @@ class _Batch:
             c.execute(RAISE_COUNTER, [{"day": day, "ws": ws, "n": n} for (day, ws), n in self.counters.items()])
         moved = [k for k in self.known.values() if k.row is None and k.moved]
         if moved:
-            _raw_many(c, UPDATE_STATE, [{"did": k.id, "at": k.updated_at, **columns_of(k.state)} for k in moved])
+            UPDATE_STATE_MANY.many(c, [{"did": k.id, "at": k.updated_at, **columns_of(k.state)} for k in moved])
         for rows in _grouped([{"did": k.id, **k.extra} for k in moved if k.extra]):
             c.execute(update(D).where(D.c.id == bindparam("did")).values(
                 {name: bindparam(name) for name in rows[0] if name != "did"}), rows)
-
-
-class _Raw:
-    """A constant UPDATE said to sqlite3 with one executemany. SQLAlchemy's per-row parameter
-    handling costs more than SQLite's own work on a first sync; the column types' bind processors
-    (UTC instants, JSON) still convert every value, so the rows stored are the same."""
-
-    def __init__(self, statement: Any, keys: Sequence[str], dialect: Any) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        self.sql = compiled.string
-        names = tuple(compiled.positiontup or ())
-        processors = (compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-        # Most columns need no conversion: the values are taken in C (itemgetter) and only the few
-        # typed ones (instants, JSON, dates) go through their processor.
-        only = names[0] if len(names) == 1 else ""
-        self.take: Callable[[dict[str, Any]], tuple[Any, ...]] = (
-            itemgetter(*names) if len(names) > 1 else lambda row: (row[only],))  # one name: still a tuple
-        self.converted = tuple((i, process) for i, process in enumerate(processors) if process)
-
-    def run(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
-        connection.exec_driver_sql(self.sql, [self._values(row) for row in rows])
-
-    def _values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        if not self.converted:
-            return self.take(row)
-        values = list(self.take(row))
-        for i, process in self.converted:
-            values[i] = process(values[i])
-        return tuple(values)
-
-
-_RAW: dict[tuple[int, tuple[str, ...]], _Raw] = {}
-
-
-def _raw_many(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
-    """executemany through `_Raw`, compiled once per statement and set of columns."""
-    keys = tuple(rows[0])
-    key = (id(statement), keys)
-    if key not in _RAW:
-        _RAW[key] = _Raw(statement, keys, connection.dialect)
-    _RAW[key].run(connection, rows)
 
 
 def _grouped(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

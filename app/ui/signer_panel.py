@@ -28,13 +28,11 @@ from app.core.errors import ValidationError
 from app.core.permissions import Perm
 from app.services.desk import Desk
 from app.services.ereceipts import SignerState, configure, save_office, signer_state
+from app.services.signer_config import KINDS  # the screen is built at first show: its keyring may load
 from app.ui.errors import message_for
 from app.ui.runner import Runner
 from app.ui.widgets import error_label, say
 
-# The kinds as app/services/signer_config.py names them (that module loads the OS keyring: not here).
-KIND_LABELS = {"pkcs11": "Thiết bị ký số USB (token)", "pkcs12": "Tệp chứng thư số (.p12, .pfx)",
-               "demo": "Chứng thư thử nghiệm của xã mẫu (không có giá trị pháp lý)"}
 WHERE_LABELS = {"pkcs11": "Thư viện của thiết bị (tệp .dll do nhà cung cấp cài)",
                 "pkcs12": "Tệp chứng thư số", "demo": "Tệp chứng thư thử nghiệm"}
 FILE_FILTERS = {"pkcs11": "Thư viện thiết bị ký số (*.dll *.so *.dylib)",
@@ -88,7 +86,7 @@ class SignerPanel(QWidget):
         box = QGroupBox("Chữ ký số dùng để ký biên lai điện tử")
         self.state = QLabel(wordWrap=True)
         self.kind = QComboBox()
-        for kind, label in KIND_LABELS.items():
+        for kind, label in KINDS.items():
             self.kind.addItem(label, kind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.where = QLineEdit()

@@ -39,7 +39,7 @@ from ereceipt.content import TAX_CODE
 from ereceipt.signing import DS, SIGNING_TIME_TAG, subject_name
 from ereceipt.verify import embedded_certificate, signer_display, verify_receipt
 from sync.hub.change_log import write_changes
-from sync.hub.models import Change, EDocument
+from sync.hub.models import EDocument
 from sync.hub.transmit import (
     ACCEPTED,
     REJECTED,
@@ -54,7 +54,7 @@ from sync.hub.transmit import (
 from sync.ops import ReceiptNoticed, ReceiptSigned, ReceiptTransmission
 
 log = logging.getLogger("sync.hub.ereceipts")
-DT, CT = EDocument.__table__, Change.__table__
+DT = EDocument.__table__
 HUB_ORIGIN = "hub"  # origin_device of what the hub itself writes: every desk of the commune pulls it
 HUB_ACTOR = "Hệ thống cấp trên"
 WAITING_TOO_LONG = timedelta(days=1)

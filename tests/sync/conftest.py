@@ -1,5 +1,7 @@
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -41,11 +43,10 @@ def hub_url(request, tmp_path):
     return request.getfixturevalue("postgres").new_database()
 
 
-@pytest.fixture
-def hub(hub_url, tmp_path):
-    engine = open_hub(hub_url)
-    blobs = tmp_path / "hub-blobs"
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, blobs), host="127.0.0.1", port=0,
+@contextmanager
+def served(engine, blobs, admission=None) -> Iterator[Hub]:
+    """The hub's app on a real uvicorn on 127.0.0.1 (an ephemeral port) until the block ends."""
+    server = uvicorn.Server(uvicorn.Config(create_app(engine, blobs, admission), host="127.0.0.1", port=0,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -54,9 +55,18 @@ def hub(hub_url, tmp_path):
         assert time.monotonic() < deadline, "hub did not start"
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield Hub(f"http://127.0.0.1:{port}", engine, blobs)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield Hub(f"http://127.0.0.1:{port}", engine, blobs)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def hub(hub_url, tmp_path):
+    engine = open_hub(hub_url)
+    with served(engine, tmp_path / "hub-blobs") as running:
+        yield running
     engine.dispose()
 
 

@@ -6,13 +6,11 @@ held by another desk's request that waits inside the hub until the test lets it 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
-import uvicorn
 from sqlalchemy import func, select
 
 import sync.hub.api as hub_api
@@ -21,12 +19,11 @@ from app.services.queries import count_dossiers
 from app.services.reception import receive_dossier
 from app.sync.client import SyncClient
 from sync.hub.admission import Gate, Policy
-from sync.hub.api import create_app
 from sync.hub.models import AppliedOp, Change, Dossier
 from sync.hub.store import open_hub
 from sync.protocol import SCHEMA
 from tests.helpers.data import copy_cert
-from tests.sync.conftest import Hub
+from tests.sync.conftest import Hub, served
 
 ONE_AT_A_TIME = Policy(push=Gate(slots=1, queue=0, wait_s=0.0), pull=Gate(slots=1, queue=0, wait_s=0.0),
                        retry_after=(1, 1))
@@ -36,17 +33,8 @@ ONE_AT_A_TIME = Policy(push=Gate(slots=1, queue=0, wait_s=0.0), pull=Gate(slots=
 def hub(hub_url, tmp_path):
     """The conftest's hub, with one push and one pull at a time (make_desk enrolls with this one)."""
     engine = open_hub(hub_url)
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, tmp_path / "hub-blobs", ONE_AT_A_TIME),
-                                           host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "hub did not start"
-        time.sleep(0.02)
-    yield Hub(f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", engine)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(engine, tmp_path / "hub-blobs", ONE_AT_A_TIME) as running:
+        yield running
     engine.dispose()
 
 
