@@ -77,7 +77,7 @@ def main() -> None:
         try:
             desks = prepare(hub, Path(folder), events)
             alone_start = time.perf_counter()
-            alone_sent, _ = push_one(desks[0])
+            alone_sent, _, _ = push_one(desks[0])
             alone_rate = alone_sent / (time.perf_counter() - alone_start)
             start = time.perf_counter()
             with ProcessPoolExecutor(max_workers=len(desks) - 1) as pool:
